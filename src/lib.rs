@@ -1,0 +1,15 @@
+//! MoLaP Lab's computing core: the nine-task corpus, leaky recurrent networks built from
+//! modules, their training, the MoLaP method and its baselines, perturbations and analysis.
+//!
+//! The core knows no browser. The [`web`] module (compiled for `wasm32` only) is the single
+//! place where JavaScript meets Rust; the `molap` binary is the native command-line tool.
+
+pub mod batch;
+pub mod error;
+pub mod plots;
+pub mod real;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use error::{Error, Result};
