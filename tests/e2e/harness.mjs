@@ -1,0 +1,83 @@
+// Shared set-up for the end-to-end tests: a static server over the repository root on a free
+// loopback port, and headless Debian Chromium driven by playwright-core.
+import { createServer } from "node:http";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import sirv from "sirv";
+import { chromium } from "playwright-core";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const OUTPUT = path.join(ROOT, "test-output");
+
+// Flags this closed network needs: without them Chromium keeps trying to reach Google.
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+
+/** Serves the repository root; resolves to { url, close }. */
+export async function startServer() {
+  const handler = sirv(ROOT, { dev: true, dotfiles: false });
+  const server = createServer(handler);
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Launches headless Chromium. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/**
+ * Opens a page that records console errors and uncaught exceptions in `page.errors`, so a test
+ * can assert that none happened.
+ */
+export async function openPage(browser, url, viewport = { width: 1280, height: 720 }) {
+  const page = await browser.newPage({ viewport });
+  page.errors = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") page.errors.push(`console.error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => page.errors.push(`uncaught: ${err.message}`));
+  await page.goto(url);
+  return page;
+}
+
+/** Counts a canvas's pixels that are not (near) white: a drawn plot has many. */
+export function inkedPixels(page, canvasId) {
+  return page.evaluate((id) => {
+    const canvas = document.getElementById(id);
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) inked++;
+    }
+    return inked;
+  }, canvasId);
+}
+
+/** A canvas's pixels as a data URL, to compare two states. */
+export function canvasSnapshot(page, canvasId) {
+  return page.evaluate((id) => document.getElementById(id).toDataURL(), canvasId);
+}
+
+/** Saves a screenshot under test-output/ for a person to look at. */
+export async function screenshot(page, name) {
+  mkdirSync(OUTPUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUTPUT, name), fullPage: true });
+}
