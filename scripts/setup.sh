@@ -45,13 +45,14 @@ ensure_chromium() {
   fi
 }
 
-# The end-to-end tests' npm packages, exactly as package-lock.json records them.
+# The end-to-end tests' npm packages, exactly as package-lock.json records them. A copy of the
+# lock file inside node_modules/ says which lock the installed packages came from.
 ensure_node_modules() {
-  if [ ! -f "$ROOT/node_modules/.package-lock.json" ] ||
-    ! cmp -s <(sed -n '/"packages"/,$p' "$ROOT/package-lock.json") \
-      <(sed -n '/"packages"/,$p' "$ROOT/node_modules/.package-lock.json" 2>/dev/null); then
+  local stamp="$ROOT/node_modules/.installed-from-package-lock.json"
+  if ! cmp -s "$ROOT/package-lock.json" "$stamp"; then
     step "Installing npm packages from package-lock.json"
     (cd "$ROOT" && npm ci --no-audit --no-fund)
+    cp "$ROOT/package-lock.json" "$stamp"
   fi
 }
 

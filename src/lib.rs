@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod error;
 pub mod plots;
+pub mod primitives;
 pub mod real;
 
 #[cfg(target_arch = "wasm32")]
