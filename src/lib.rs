@@ -8,6 +8,7 @@ pub mod batch;
 pub mod error;
 pub mod plots;
 pub mod real;
+pub mod tasks;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
