@@ -105,7 +105,7 @@ pub enum Task {
 
 /// How a task lays out its trial in time: the three timing schemes of the corpus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Family {
+pub enum Family {
     /// One stimulus that stays on to the end.
     Delay,
     /// One brief stimulus, then a memory delay.
@@ -170,8 +170,9 @@ impl Task {
         matches!(self, Task::DelayAnti | Task::MemoryAnti)
     }
 
-    /// The task's timing scheme.
-    pub(crate) fn family(self) -> Family {
+    /// The task's timing scheme, which decides its epochs and the fields of
+    /// [`Timing`] it uses.
+    pub fn family(self) -> Family {
         match self {
             Task::DelayPro | Task::DelayAnti => Family::Delay,
             Task::MemoryPro | Task::MemoryAnti => Family::Memory,
