@@ -222,18 +222,15 @@ fn decision_amplitudes(task: Task, b: &Batch, trial: usize) -> [[f64; 2]; 2] {
     let info = b.trials[trial];
     let windows = [epoch(b, "stimulus 1"), epoch(b, "stimulus 2")];
     let thetas = [info.theta1 as f64, info.theta2 as f64];
-    let mut a = [[0.0; 2]; 2];
-    for m in 0..2 {
-        for k in 0..2 {
-            a[m][k] = stimulus(b, windows[k].start, trial, m).0;
-        }
+    let a = [0, 1].map(|m| [0, 1].map(|k| stimulus(b, windows[k].start, trial, m).0));
+    for (m, a_m) in a.iter().enumerate() {
         for t in 0..b.n_steps {
             let (amp, dir) = stimulus(b, t, trial, m);
             match windows.iter().position(|w| w.contains(&t)) {
                 None => assert_eq!(amp, 0.0, "{task}: modality {m} on at step {t}"),
                 Some(k) => {
                     assert!(
-                        (amp - a[m][k]).abs() < TOL,
+                        (amp - a_m[k]).abs() < TOL,
                         "{task}: stimulus must be constant"
                     );
                     assert!(
