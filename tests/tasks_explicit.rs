@@ -1,10 +1,11 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Explicit batches built from a `TrialSpec`, the errors of invalid specs, scoring of hand-made
-//! outputs, and the fixed evaluation batches.
+//! The task list and its names, explicit batches built from a `TrialSpec`, the errors of
+//! invalid specs, scoring of hand-made outputs, and the fixed evaluation batches.
 
 use molap_lab::Error;
 use molap_lab::batch::Batch;
-use molap_lab::tasks::{self, Modality, N_IN, N_OUT, Stimuli, Task, Timing, TrialSpec, build};
+use molap_lab::tasks::{self, Modality, N_IN, N_OUT, N_TASKS, Stimuli, Task, Timing};
+use molap_lab::tasks::{TrialSpec, build};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::{PI, TAU};
@@ -48,6 +49,44 @@ fn field_of(r: molap_lab::Result<Batch>) -> String {
         Err(Error::InvalidConfig { field, .. }) => field,
         other => panic!("expected InvalidConfig, got {other:?}"),
     }
+}
+
+#[test]
+fn task_list_names_and_channels() {
+    assert_eq!((N_IN, N_OUT, N_TASKS), (14, 3, 9));
+    assert_eq!(
+        (
+            tasks::IN_FIXATION,
+            tasks::IN_MOD1,
+            tasks::IN_MOD2,
+            tasks::IN_RULE
+        ),
+        (0, 1, 3, 5)
+    );
+    assert_eq!((tasks::OUT_FIXATION, tasks::OUT_RESPONSE), (0, 1));
+    let shorts: Vec<&str> = "delaypro delayanti memorypro memoryanti memorydm1 memorydm2 \
+        ctxmemorydm1 ctxmemorydm2 multimemorydm"
+        .split_whitespace()
+        .collect();
+    for (k, task) in Task::ALL.into_iter().enumerate() {
+        assert_eq!(task.index(), k);
+        assert_eq!(task.short(), shorts[k]);
+        assert_eq!(shorts[k].parse::<Task>().unwrap(), task);
+        assert_eq!(
+            serde_json::to_string(&task).unwrap(),
+            format!("\"{}\"", shorts[k])
+        );
+        assert_eq!(
+            serde_json::from_str::<Task>(&format!("\"{}\"", shorts[k])).unwrap(),
+            task
+        );
+        assert!(!task.name().is_empty() && task.name() != task.short());
+    }
+    let err = "delaygo".parse::<Task>().unwrap_err().to_string();
+    assert!(
+        err.contains("delaygo") && shorts.iter().all(|s| err.contains(s)),
+        "{err}"
+    );
 }
 
 #[test]

@@ -47,51 +47,6 @@ fn stimulus(b: &Batch, t: usize, trial: usize, m: usize) -> (f64, f64) {
 }
 
 #[test]
-fn task_list_names_and_channels() {
-    assert_eq!((N_IN, N_OUT, N_TASKS), (14, 3, 9));
-    assert_eq!(
-        (
-            tasks::IN_FIXATION,
-            tasks::IN_MOD1,
-            tasks::IN_MOD2,
-            tasks::IN_RULE
-        ),
-        (0, 1, 3, 5)
-    );
-    assert_eq!((tasks::OUT_FIXATION, tasks::OUT_RESPONSE), (0, 1));
-    let shorts = [
-        "delaypro",
-        "delayanti",
-        "memorypro",
-        "memoryanti",
-        "memorydm1",
-        "memorydm2",
-        "ctxmemorydm1",
-        "ctxmemorydm2",
-        "multimemorydm",
-    ];
-    for (k, task) in Task::ALL.into_iter().enumerate() {
-        assert_eq!(task.index(), k);
-        assert_eq!(task.short(), shorts[k]);
-        assert_eq!(shorts[k].parse::<Task>().unwrap(), task);
-        assert_eq!(
-            serde_json::to_string(&task).unwrap(),
-            format!("\"{}\"", shorts[k])
-        );
-        assert_eq!(
-            serde_json::from_str::<Task>(&format!("\"{}\"", shorts[k])).unwrap(),
-            task
-        );
-        assert!(!task.name().is_empty() && task.name() != task.short());
-    }
-    let err = "delaygo".parse::<Task>().unwrap_err().to_string();
-    assert!(
-        err.contains("delaygo") && shorts.iter().all(|s| err.contains(s)),
-        "{err}"
-    );
-}
-
-#[test]
 fn fixation_and_rule_inputs() {
     for (task, seed, b) in sweep(DT) {
         let rule = tasks::IN_RULE + task.index();

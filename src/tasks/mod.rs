@@ -13,7 +13,7 @@
 //! | output | target |
 //! |---|---|
 //! | [`OUT_FIXATION`] | 0.8 until fixation offset, then 0 |
-//! | [`OUT_RESPONSE`], `OUT_RESPONSE + 1` | `(sin φ, cos φ)` of the answer φ from fixation offset on |
+//! | [`OUT_RESPONSE`], `OUT_RESPONSE + 1` | `(sin φ, cos φ)` of the answer φ after the go cue |
 //!
 //! Inputs are clean: the network adds its own input noise. Batches come from three places, all
 //! through the same builder so they cannot disagree:
