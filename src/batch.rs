@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 /// A named period of a trial, in steps: `start..end` (half-open).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Epoch {
-    /// "fixation", "stimulus", "stimulus 1", "delay", "stimulus 2", "response", ...
+    /// "fixation", "stimulus", "delay", "stimulus 1", "delay 1", "stimulus 2", "delay 2",
+    /// "response" (the task corpus's names; see `tasks`).
     pub name: String,
     /// First step of the epoch.
     pub start: usize,

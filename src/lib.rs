@@ -9,6 +9,7 @@ pub mod error;
 pub mod plots;
 pub mod primitives;
 pub mod real;
+pub mod tasks;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
