@@ -26,7 +26,10 @@ pub enum Error {
 impl Error {
     /// Shorthand for [`Error::InvalidConfig`].
     pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
-        Error::InvalidConfig { field: field.to_string(), reason: reason.into() }
+        Error::InvalidConfig {
+            field: field.to_string(),
+            reason: reason.into(),
+        }
     }
 }
 

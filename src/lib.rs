@@ -6,6 +6,8 @@
 
 pub mod batch;
 pub mod error;
+pub mod network;
+
 pub mod plots;
 pub mod real;
 

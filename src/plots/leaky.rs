@@ -39,7 +39,10 @@ pub fn draw_leaky_response<DB: DrawingBackend>(
     area.fill(&WHITE)?;
 
     let mut chart = ChartBuilder::on(area)
-        .caption(format!("One leaky unit, tau = {tau_ms:.0} ms"), ("sans-serif", 18))
+        .caption(
+            format!("One leaky unit, tau = {tau_ms:.0} ms"),
+            ("sans-serif", 18),
+        )
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(48)
@@ -57,7 +60,10 @@ pub fn draw_leaky_response<DB: DrawingBackend>(
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.mix(0.4)));
     let target = libm::tanh(1.0);
     chart
-        .draw_series(LineSeries::new([(0.0, target), (duration, target)], RED.mix(0.3)))?
+        .draw_series(LineSeries::new(
+            [(0.0, target), (duration, target)],
+            RED.mix(0.3),
+        ))?
         .label("tanh(1), the asymptote")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.mix(0.3)));
     chart
@@ -83,7 +89,10 @@ mod tests {
         let curve = leaky_step_response(tau, 1.0, 0.0, 1000.0);
         let at_tau = curve.iter().find(|(t, _)| *t >= tau).unwrap().1;
         let fraction = at_tau / libm::tanh(1.0);
-        assert!((fraction - 0.632).abs() < 0.01, "fraction after one tau: {fraction}");
+        assert!(
+            (fraction - 0.632).abs() < 0.01,
+            "fraction after one tau: {fraction}"
+        );
     }
 
     #[test]

@@ -23,7 +23,9 @@ pub fn start() {
 #[wasm_bindgen(js_name = drawLeakyResponse)]
 pub fn draw_leaky_response(canvas_id: &str, tau_ms: f64) -> Result<(), JsError> {
     if !(tau_ms.is_finite() && tau_ms > 0.0) {
-        return Err(JsError::new(&format!("tau must be a positive number of ms, got {tau_ms}")));
+        return Err(JsError::new(&format!(
+            "tau must be a positive number of ms, got {tau_ms}"
+        )));
     }
     let backend = CanvasBackend::new(canvas_id)
         .ok_or_else(|| JsError::new(&format!("no canvas with id `{canvas_id}` in the page")))?;

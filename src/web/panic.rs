@@ -22,7 +22,9 @@ fn show_in_page(message: &str) {
     let element = match document.get_element_by_id("panic") {
         Some(element) => element,
         None => {
-            let Ok(element) = document.create_element("div") else { return };
+            let Ok(element) = document.create_element("div") else {
+                return;
+            };
             element.set_id("panic");
             if let Some(body) = document.body() {
                 let _ = body.prepend_with_node_1(&element);
