@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod error;
 pub mod network;
+pub mod optim;
 
 pub mod plots;
 pub mod real;

@@ -318,6 +318,12 @@ impl<T: Real> Network<T> {
         self.params.n_params() - absent
     }
 
+    /// The parameters, mutable, beside the structural mask (for optimisers that must respect
+    /// it while they write).
+    pub(crate) fn params_and_mask_mut(&mut self) -> (&mut Params<T>, &DMatrix<T>) {
+        (&mut self.params, &self.rec_mask)
+    }
+
     /// Sets every recurrent weight outside the structure to 0.
     pub fn enforce_structure(&mut self) {
         self.params.w_rec.component_mul_assign(&self.rec_mask);

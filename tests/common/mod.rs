@@ -121,3 +121,5 @@ pub fn test_network(
         .for_each(|v| *v = rng.random_range(-0.5..0.5));
     net
 }
+
+pub mod autograd_case;
