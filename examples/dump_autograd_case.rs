@@ -3,7 +3,6 @@
 //! this crate. Run from the crate root: `cargo run --example dump_autograd_case`.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use common::autograd_case::{Case, ParamLists};
