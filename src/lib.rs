@@ -6,6 +6,9 @@
 
 pub mod batch;
 pub mod error;
+pub mod network;
+pub mod optim;
+
 pub mod plots;
 pub mod primitives;
 pub mod real;

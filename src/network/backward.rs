@@ -1,0 +1,115 @@
+//! Exact backpropagation through time of the masked loss.
+//!
+//! With `N = T B n_out` and `g[t] = dL/dr[t]` (the total derivative, `n x B`), going from the
+//! last step to the first:
+//!
+//! ```text
+//! dy[t]  = 2 m² ⊙ (y[t] - target[t]) / N                       (n_out x B)
+//! g[t+1] += W_out^T dy[t]
+//! dh[t]  = keep ⊙ g[t+1] ⊙ alpha f'(h[t])                      (n x B)
+//! g[t]   = (1 - alpha) keep ⊙ g[t+1] + W_rec^T dh[t]           (block by block)
+//! ```
+//!
+//! and then, over all steps at once (`X`, `R_prev`, `R_next`, `DH`, `DY` are the per-step
+//! matrices side by side):
+//!
+//! ```text
+//! dW_in  = DH X~^T     dW_rec = (DH R_prev^T) ⊙ mask     db     = Σ_columns DH
+//! dW_out = DY R_next^T                                     db_out = Σ_columns DY
+//! ```
+//!
+//! Silenced units pass no gradient (their `keep` is 0), and only blocks of the structure are
+//! ever computed, so gradients of absent recurrent weights are exactly 0.
+
+use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut};
+
+use super::forward::check_trace;
+use super::{Network, Params, Trace};
+use crate::batch::Batch;
+use crate::error::Result;
+use crate::real::Real;
+
+impl<T: Real> Network<T> {
+    /// The gradient of [`loss`](super::loss)`(trace, batch)` with respect to every parameter,
+    /// for the trace this network's [`forward`](Network::forward) produced on `batch`.
+    pub fn backward(&self, trace: &Trace<T>, batch: &Batch) -> Result<Params<T>> {
+        check_trace(trace, batch)?;
+        self.check_batch(batch)?;
+        let (n, nb, steps) = (self.n_units(), trace.batch_size, trace.n_steps);
+        let cols = nb * steps;
+
+        // Output errors of every step, then the pre-activation errors step by step.
+        let d_y = output_errors(trace, batch);
+        let mut d_h = DMatrix::zeros(n, cols);
+        let mut g = DMatrix::zeros(n, nb);
+        let keep = self.keep();
+        for t in (0..steps).rev() {
+            g.gemm_tr(
+                T::one(),
+                &self.params.w_out,
+                &d_y.columns(t * nb, nb),
+                T::one(),
+            );
+            let d_h_t = &mut d_h.as_mut_slice()[t * n * nb..(t + 1) * n * nb];
+            self.step_back(t, &keep, trace, &mut g, d_h_t);
+        }
+
+        // Parameter gradients over all steps at once.
+        let r_prev = trace.rates.columns(0, cols);
+        let r_next = trace.rates.columns(nb, cols);
+        let mut grads = self.params.zeros_like();
+        for blk in &self.blocks {
+            let (s, k) = (blk.start, blk.len());
+            let d_blk = d_h.rows(s, k) * r_prev.rows(s, k).transpose();
+            grads.w_rec.view_mut((s, s), (k, k)).copy_from(&d_blk);
+        }
+        grads.w_in = &d_h * trace.inputs.transpose();
+        grads.b = d_h.column_sum();
+        grads.w_out = &d_y * r_next.transpose();
+        grads.b_out = d_y.column_sum();
+        Ok(grads)
+    }
+
+    /// One step back: turns `g = dL/dr[t+1]` into `dh[t]` (written to `d_h_t`) and then into
+    /// `g = dL/dr[t]` (through the leak and `W_rec`, the latter without `W_out`'s term).
+    fn step_back(
+        &self,
+        t: usize,
+        keep: &[T],
+        trace: &Trace<T>,
+        g: &mut DMatrix<T>,
+        d_h_t: &mut [T],
+    ) {
+        let (n, nb) = (self.n_units(), trace.batch_size);
+        let alpha = T::of(self.alpha());
+        let leak = T::one() - alpha;
+        let f = self.config.activation;
+        let h_t = &trace.pre.as_slice()[t * n * nb..(t + 1) * n * nb];
+        for (idx, (gi, dh)) in g.iter_mut().zip(d_h_t.iter_mut()).enumerate() {
+            let kept = keep[idx % n] * *gi;
+            *dh = kept * alpha * f.derivative(h_t[idx]);
+            *gi = leak * kept;
+        }
+
+        let d_h_view = DMatrixView::from_slice(d_h_t, n, nb);
+        let mut g_view = DMatrixViewMut::from_slice(g.as_mut_slice(), n, nb);
+        for blk in &self.blocks {
+            let (s, k) = (blk.start, blk.len());
+            let w_blk = self.params.w_rec.view((s, s), (k, k));
+            g_view
+                .rows_mut(s, k)
+                .gemm_tr(T::one(), &w_blk, &d_h_view.rows(s, k), T::one());
+        }
+    }
+}
+
+/// `dL/dy = 2 m² (y - target) / N` for every step, `n_out x (T B)`.
+fn output_errors<T: Real>(trace: &Trace<T>, batch: &Batch) -> DMatrix<T> {
+    let scale = T::of(2.0 / batch.targets.len().max(1) as f64);
+    let mut d_y = trace.outputs.clone();
+    for (d, (&target, &m)) in d_y.iter_mut().zip(batch.targets.iter().zip(&batch.mask)) {
+        let m = T::of(m as f64);
+        *d = scale * m * m * (*d - T::of(target as f64));
+    }
+    d_y
+}
