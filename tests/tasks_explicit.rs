@@ -293,6 +293,10 @@ fn invalid_stimuli_name_their_field() {
     }
     let zero = tasks::generate_seeded(Task::DelayPro, 0, DT, 1);
     assert_eq!(field_of(zero), "batch_size");
+    // A refused request leaves the generator where it was.
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    assert!(tasks::generate(Task::MemoryDm1, 4, f64::NAN, &mut rng).is_err());
+    assert_eq!(rng, ChaCha8Rng::seed_from_u64(9));
 }
 
 #[test]

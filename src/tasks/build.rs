@@ -60,9 +60,12 @@ struct Layout {
     epochs: Vec<Epoch>,
     go: usize,
     end: usize,
-    /// The steps during which stimulus 1 and stimulus 2 are on (empty when absent).
-    windows: [std::ops::Range<usize>; 2],
+    /// Stimulus windows, see [`Windows`].
+    windows: Windows,
 }
+
+/// The steps during which stimulus 1 and stimulus 2 are on (empty when absent).
+type Windows = [std::ops::Range<usize>; 2];
 
 impl Layout {
     fn new(task: Task, steps: &Steps) -> Self {
@@ -72,23 +75,7 @@ impl Layout {
             b[i + 1] = b[i] + steps[i];
         }
         let (go, end) = (b[5], b[6]);
-        let (names, windows): (&[(&str, usize)], _) = match task.family() {
-            Family::Delay => (&[("fixation", 0), ("stimulus", 1)], [b[1]..end, 0..0]),
-            Family::Memory => (
-                &[("fixation", 0), ("stimulus", 1), ("delay", 2)],
-                [b[1]..b[2], 0..0],
-            ),
-            Family::Decision => (
-                &[
-                    ("fixation", 0),
-                    ("stimulus 1", 1),
-                    ("delay 1", 2),
-                    ("stimulus 2", 3),
-                    ("delay 2", 4),
-                ],
-                [b[1]..b[2], b[3]..b[4]],
-            ),
-        };
+        let (names, windows) = family_layout(task.family(), &b);
         // Unused durations are 0, so each family's last epoch before the response ends at go.
         let mut epochs: Vec<Epoch> = names
             .iter()
@@ -101,6 +88,29 @@ impl Layout {
             end,
             windows,
         }
+    }
+}
+
+/// A family's epochs before the response, as (name, index of its first boundary), and the
+/// steps of its two stimuli, given the epoch boundaries `b`.
+fn family_layout(family: Family, b: &[usize; 7]) -> (&'static [(&'static str, usize)], Windows) {
+    let end = b[6];
+    match family {
+        Family::Delay => (&[("fixation", 0), ("stimulus", 1)], [b[1]..end, 0..0]),
+        Family::Memory => (
+            &[("fixation", 0), ("stimulus", 1), ("delay", 2)],
+            [b[1]..b[2], 0..0],
+        ),
+        Family::Decision => (
+            &[
+                ("fixation", 0),
+                ("stimulus 1", 1),
+                ("delay 1", 2),
+                ("stimulus 2", 3),
+                ("delay 2", 4),
+            ],
+            [b[1]..b[2], b[3]..b[4]],
+        ),
     }
 }
 

@@ -128,23 +128,32 @@ pub(crate) fn timing_steps(task: Task, t: &Timing, dt_ms: f64) -> Result<Steps> 
     };
     let mut steps = [0; 6];
     for (i, &(field, ms)) in fields.iter().enumerate() {
-        if !ms.is_finite() || ms < 0.0 {
-            return Err(Error::invalid(
-                field,
-                format!("{ms} ms is not a finite duration ≥ 0"),
-            ));
-        }
-        if !used[i] && ms != 0.0 {
-            return Err(Error::invalid(
-                field,
-                format!("{} has no such epoch; use 0", task.name()),
-            ));
-        }
-        steps[i] = (ms / dt_ms).floor() as usize;
-        if nonempty.contains(&i) && steps[i] == 0 {
-            let why = format!("{ms} ms is less than one step of {dt_ms} ms");
-            return Err(Error::invalid(field, why));
-        }
+        steps[i] = duration_steps(task, field, ms, dt_ms, (used[i], nonempty.contains(&i)))?;
+    }
+    Ok(steps)
+}
+
+/// One duration in whole steps, `floor(ms / dt)`, checked against whether `task` uses the
+/// epoch and whether the epoch must last at least one step.
+fn duration_steps(
+    task: Task,
+    field: &str,
+    ms: f64,
+    dt_ms: f64,
+    (used, nonempty): (bool, bool),
+) -> Result<usize> {
+    if !ms.is_finite() || ms < 0.0 {
+        let why = format!("{ms} ms is not a finite duration ≥ 0");
+        return Err(Error::invalid(field, why));
+    }
+    if !used && ms != 0.0 {
+        let why = format!("{} has no such epoch; use 0", task.name());
+        return Err(Error::invalid(field, why));
+    }
+    let steps = (ms / dt_ms).floor() as usize;
+    if nonempty && steps == 0 {
+        let why = format!("{ms} ms is less than one step of {dt_ms} ms");
+        return Err(Error::invalid(field, why));
     }
     Ok(steps)
 }
