@@ -204,3 +204,17 @@ fn loss_is_the_masked_mean_square() {
     let l = loss(&net.forward_clean(&batch).unwrap(), &batch).unwrap();
     assert!((l - expected).abs() < 1e-12 * expected);
 }
+
+#[test]
+fn derivative_from_the_stored_activation_matches_the_direct_one() {
+    use molap_lab::network::Activation;
+    for f in [Activation::Tanh, Activation::Relu, Activation::Softplus] {
+        for h in [-30.0f64, -3.0, -0.2, 0.1, 2.5, 30.0] {
+            let (direct, given) = (f.derivative(h), f.derivative_given(h, f.apply(h)));
+            assert!(
+                (direct - given).abs() <= 1e-12 * direct.abs().max(1e-300),
+                "{f:?} at {h}"
+            );
+        }
+    }
+}

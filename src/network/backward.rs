@@ -84,10 +84,12 @@ impl<T: Real> Network<T> {
         let alpha = T::of(self.alpha());
         let leak = T::one() - alpha;
         let f = self.config.activation;
-        let h_t = &trace.pre.as_slice()[t * n * nb..(t + 1) * n * nb];
+        let range = t * n * nb..(t + 1) * n * nb;
+        let h_t = &trace.pre.as_slice()[range.clone()];
+        let a_t = &trace.act.as_slice()[range];
         for (idx, (gi, dh)) in g.iter_mut().zip(d_h_t.iter_mut()).enumerate() {
             let kept = keep[idx % n] * *gi;
-            *dh = kept * alpha * f.derivative(h_t[idx]);
+            *dh = kept * alpha * f.derivative_given(h_t[idx], a_t[idx]);
             *gi = leak * kept;
         }
 

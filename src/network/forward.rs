@@ -72,6 +72,8 @@ pub struct Trace<T: Real> {
     pub inputs: DMatrix<T>,
     /// Pre-activations `h` (noise included), `n x (T B)`.
     pub pre: DMatrix<T>,
+    /// Activations `f(h)`, `n x (T B)`, kept so the backward pass need not evaluate `f` again.
+    pub act: DMatrix<T>,
     /// Rates `r[0] .. r[T]`, `n x ((T + 1) B)`; the first `B` columns are the zero state.
     pub rates: DMatrix<T>,
     /// Outputs `y`, `n_out x (T B)`; columns of step `t` are read from `r[t+1]`.
@@ -117,9 +119,18 @@ impl<T: Real> Network<T> {
 
         // The recurrence, step by step.
         let keep = self.keep();
+        let mut act = DMatrix::zeros(n, cols);
         let mut rates = DMatrix::zeros(n, cols + nb);
         for t in 0..steps {
-            self.step(t, nb, &keep, pre.as_mut_slice(), rates.as_mut_slice());
+            let act_t = &mut act.as_mut_slice()[t * n * nb..(t + 1) * n * nb];
+            self.step(
+                t,
+                nb,
+                &keep,
+                pre.as_mut_slice(),
+                act_t,
+                rates.as_mut_slice(),
+            );
         }
 
         // Readout of r[1..=T], every step at once.
@@ -135,6 +146,7 @@ impl<T: Real> Network<T> {
             batch_size: nb,
             inputs,
             pre,
+            act,
             rates,
             outputs,
         })
@@ -146,8 +158,17 @@ impl<T: Real> Network<T> {
         self.forward(batch, &NoiseConfig::off(), &mut rng)
     }
 
-    /// Step `t`: adds `W_rec r[t]` block by block to `h[t]`, then writes `r[t+1]`.
-    fn step(&self, t: usize, nb: usize, keep: &[T], pre: &mut [T], rates: &mut [T]) {
+    /// Step `t`: adds `W_rec r[t]` block by block to `h[t]`, then writes `f(h[t])` to `act_t`
+    /// and `r[t+1]` to `rates`.
+    fn step(
+        &self,
+        t: usize,
+        nb: usize,
+        keep: &[T],
+        pre: &mut [T],
+        act_t: &mut [T],
+        rates: &mut [T],
+    ) {
         let n = self.n_units();
         let w = n * nb;
         let (past, future) = rates.split_at_mut((t + 1) * w);
@@ -165,9 +186,15 @@ impl<T: Real> Network<T> {
         let alpha = T::of(self.alpha());
         let leak = T::one() - alpha;
         let f = self.config.activation;
-        let r_now = &past[t * w..];
-        for (idx, r_next) in future[..w].iter_mut().enumerate() {
-            *r_next = keep[idx % n] * (leak * r_now[idx] + alpha * f.apply(h_t[idx]));
+        let r_now = past[t * w..].chunks_exact(n);
+        let columns = future[..w]
+            .chunks_exact_mut(n)
+            .zip(act_t.chunks_exact_mut(n));
+        for ((r_next, a), (r, h)) in columns.zip(r_now.zip(h_t.chunks_exact(n))) {
+            for i in 0..n {
+                a[i] = f.apply(h[i]);
+                r_next[i] = keep[i] * (leak * r[i] + alpha * a[i]);
+            }
         }
     }
 

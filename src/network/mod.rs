@@ -102,6 +102,16 @@ impl Activation {
             Activation::Softplus => T::one() / (T::one() + (-h).exp()),
         }
     }
+
+    /// `f'(h)` from `h` and the already computed `a = f(h)`, without evaluating `f` again
+    /// (`1 - a²` for tanh, `1 - e^(-a)` for softplus): the backward pass's cheap path.
+    pub fn derivative_given<T: Real>(self, h: T, a: T) -> T {
+        match self {
+            Activation::Tanh => T::one() - a * a,
+            Activation::Relu => self.derivative(h),
+            Activation::Softplus => -(-a).exp_m1(),
+        }
+    }
 }
 
 /// Whether recurrent weights exist only inside modules or between all units.
