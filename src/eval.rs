@@ -46,7 +46,11 @@ impl EvalSet {
 
     /// Performance on each task (fraction correct in `[0, 1]`) of `network` under
     /// `perturbation`.
-    pub fn evaluate<T: Real>(&self, network: &Network<T>, perturbation: &Perturbation) -> Result<Vec<f64>> {
+    pub fn evaluate<T: Real>(
+        &self,
+        network: &Network<T>,
+        perturbation: &Perturbation,
+    ) -> Result<Vec<f64>> {
         let perturbed = perturbation.apply(network)?;
         self.batches
             .iter()
@@ -58,7 +62,11 @@ impl EvalSet {
     }
 
     /// The forward passes behind [`EvalSet::evaluate`], one trace per task, for plots.
-    pub fn traces<T: Real>(&self, network: &Network<T>, perturbation: &Perturbation) -> Result<Vec<Trace<T>>> {
+    pub fn traces<T: Real>(
+        &self,
+        network: &Network<T>,
+        perturbation: &Perturbation,
+    ) -> Result<Vec<Trace<T>>> {
         let perturbed = perturbation.apply(network)?;
         self.batches
             .iter()

@@ -6,13 +6,18 @@
 
 pub mod batch;
 pub mod error;
+pub mod eval;
+pub mod methods;
+pub mod model;
 pub mod network;
 pub mod optim;
-
+pub mod perturb;
 pub mod plots;
 pub mod primitives;
 pub mod real;
+pub mod sweep;
 pub mod tasks;
+pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -75,10 +75,16 @@ impl Kind {
 
     /// Parses a name as [`Kind::name`] writes it.
     pub fn from_name(name: &str) -> Result<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name).ok_or_else(|| {
-            let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
-            Error::invalid("perturbation", format!("`{name}` is not one of {}", names.join(", ")))
-        })
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
+                Error::invalid(
+                    "perturbation",
+                    format!("`{name}` is not one of {}", names.join(", ")),
+                )
+            })
     }
 
     /// The stream of the perturbation seed this kind draws from.
@@ -127,7 +133,10 @@ impl Default for Perturbation {
 impl Perturbation {
     /// Only the perturbation `kind` at `magnitude` (a module number for [`Kind::ModuleLoss`]).
     pub fn single(kind: Kind, magnitude: f64, seed: u64) -> Self {
-        let mut p = Perturbation { seed, ..Perturbation::default() };
+        let mut p = Perturbation {
+            seed,
+            ..Perturbation::default()
+        };
         p.set(kind, magnitude);
         p
     }
@@ -155,10 +164,16 @@ impl Perturbation {
         ];
         for (field, v) in non_negative {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(Error::invalid(field, format!("must be a finite number ≥ 0, got {v}")));
+                return Err(Error::invalid(
+                    field,
+                    format!("must be a finite number ≥ 0, got {v}"),
+                ));
             }
         }
-        for (field, v) in [("unit_loss", self.unit_loss), ("synapse_loss", self.synapse_loss)] {
+        for (field, v) in [
+            ("unit_loss", self.unit_loss),
+            ("synapse_loss", self.synapse_loss),
+        ] {
             if !(0.0..=1.0).contains(&v) {
                 return Err(Error::invalid(field, format!("must be in [0, 1], got {v}")));
             }

@@ -51,12 +51,16 @@ struct Pool {
 
 /// Gathers every step with a non-zero cost mask (in any channel) from the batches.
 fn pool(batches: &[Batch]) -> Result<Pool> {
-    let first = batches.first().ok_or_else(|| Error::invalid("batches", "no batch to pool"))?;
+    let first = batches
+        .first()
+        .ok_or_else(|| Error::invalid("batches", "no batch to pool"))?;
     let (n_in, n_out) = (first.n_in, first.n_out);
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
     for batch in batches {
         if batch.n_in != n_in || batch.n_out != n_out {
-            return Err(Error::Shape("batches differ in their channel counts".into()));
+            return Err(Error::Shape(
+                "batches differ in their channel counts".into(),
+            ));
         }
         for t in 0..batch.n_steps {
             for b in 0..batch.batch_size {
@@ -71,7 +75,10 @@ fn pool(batches: &[Batch]) -> Result<Pool> {
     }
     let rows = ys.len() / n_out;
     if rows <= n_in + n_out {
-        return Err(Error::invalid("batches", format!("only {rows} masked steps to pool")));
+        return Err(Error::invalid(
+            "batches",
+            format!("only {rows} masked steps to pool"),
+        ));
     }
     Ok(Pool {
         x: DMatrix::from_row_slice(rows, n_in, &xs),
@@ -102,7 +109,9 @@ fn covariance(centred: &DMatrix<f64>, ridge: f64) -> DMatrix<f64> {
 /// `C^(-1/2)` of a symmetric positive-definite matrix.
 fn inverse_sqrt(c: &DMatrix<f64>) -> DMatrix<f64> {
     let eig = SymmetricEigen::new(c.clone());
-    let scale = eig.eigenvalues.map(|l| 1.0 / l.max(f64::MIN_POSITIVE).sqrt());
+    let scale = eig
+        .eigenvalues
+        .map(|l| 1.0 / l.max(f64::MIN_POSITIVE).sqrt());
     &eig.eigenvectors * DMatrix::from_diagonal(&scale) * eig.eigenvectors.transpose()
 }
 
@@ -112,18 +121,27 @@ impl Primitives {
         let pool = pool(batches)?;
         let n_out = pool.y.ncols();
         if k == 0 || k > n_out {
-            return Err(Error::invalid("primitives", format!("need 1 to {n_out}, got {k}")));
+            return Err(Error::invalid(
+                "primitives",
+                format!("need 1 to {n_out}, got {k}"),
+            ));
         }
         let (mean, y) = centre(&pool.y);
         let cyy = covariance(&y, TARGET_RIDGE);
         let (directions, scores) = match extractor {
             Extractor::Cca => {
                 let (_, x) = centre(&pool.x);
-                cca_directions(&covariance(&x, INPUT_RIDGE), &cyy, &(x.transpose() * &y), k)
+                let cxy = x.transpose() * &y / x.nrows() as f64;
+                cca_directions(&covariance(&x, INPUT_RIDGE), &cyy, &cxy, k)
             }
             Extractor::Pca => pca_directions(&cyy, k),
         };
-        Ok(Primitives { extractor, mean: mean.iter().copied().collect(), directions, scores })
+        Ok(Primitives {
+            extractor,
+            mean: mean.iter().copied().collect(),
+            directions,
+            scores,
+        })
     }
 
     /// Number of primitives.
@@ -152,14 +170,22 @@ impl Primitives {
     pub fn pretraining_batch(&self, batch: &Batch) -> Batch {
         let k = self.k();
         let steps = batch.n_steps * batch.batch_size;
-        let (mut targets, mut mask) = (Vec::with_capacity(steps * k), Vec::with_capacity(steps * k));
+        let (mut targets, mut mask) =
+            (Vec::with_capacity(steps * k), Vec::with_capacity(steps * k));
         for s in 0..steps {
             let y = &batch.targets[s * batch.n_out..(s + 1) * batch.n_out];
-            let counts = batch.mask[s * batch.n_out..(s + 1) * batch.n_out].iter().any(|&w| w > 0.0);
+            let counts = batch.mask[s * batch.n_out..(s + 1) * batch.n_out]
+                .iter()
+                .any(|&w| w > 0.0);
             targets.extend(self.project(y));
             mask.extend(std::iter::repeat_n(if counts { 1.0 } else { 0.0 }, k));
         }
-        Batch { n_out: k, targets, mask, ..batch.clone() }
+        Batch {
+            n_out: k,
+            targets,
+            mask,
+            ..batch.clone()
+        }
     }
 }
 
@@ -171,15 +197,16 @@ fn cca_directions(
     cxy: &DMatrix<f64>,
     k: usize,
 ) -> (Vec<Vec<f64>>, Vec<f64>) {
-    let n = cxy.nrows() as f64;
     let wy = inverse_sqrt(cyy);
-    let m = inverse_sqrt(cxx) * (cxy / n) * &wy;
+    let m = inverse_sqrt(cxx) * cxy * &wy;
     let svd = m.svd(false, true);
     let v_t = svd.v_t.expect("SVD was asked for V");
     let mut order: Vec<usize> = (0..svd.singular_values.len()).collect();
     order.sort_by(|&a, &b| svd.singular_values[b].total_cmp(&svd.singular_values[a]));
-    let directions = order[..k].iter().map(|&i| (&wy * v_t.row(i).transpose()).iter().copied().collect());
-    let scores = order[..k].iter().map(|&i| svd.singular_values[i].min(1.0)).collect();
+    let directions = order[..k]
+        .iter()
+        .map(|&i| (&wy * v_t.row(i).transpose()).iter().copied().collect());
+    let scores = order[..k].iter().map(|&i| svd.singular_values[i]).collect();
     (directions.collect(), scores)
 }
 
@@ -191,8 +218,15 @@ fn pca_directions(cyy: &DMatrix<f64>, k: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
     order.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]));
     let directions = order[..k].iter().map(|&i| {
         let scale = 1.0 / eig.eigenvalues[i].max(f64::MIN_POSITIVE).sqrt();
-        eig.eigenvectors.column(i).iter().map(|w| w * scale).collect()
+        eig.eigenvectors
+            .column(i)
+            .iter()
+            .map(|w| w * scale)
+            .collect()
     });
-    let scores = order[..k].iter().map(|&i| eig.eigenvalues[i] / total).collect();
+    let scores = order[..k]
+        .iter()
+        .map(|&i| eig.eigenvalues[i] / total)
+        .collect();
     (directions.collect(), scores)
 }

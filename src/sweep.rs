@@ -1,0 +1,101 @@
+//! Robustness curves: performance against the magnitude of one perturbation, averaged over
+//! several perturbation draws.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::eval::{EvalSet, mean};
+use crate::network::Network;
+use crate::perturb::{Kind, Perturbation};
+
+/// One point of a robustness curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    /// The perturbation's magnitude (its unit is the kind's, see [`Kind::label`]).
+    pub magnitude: f64,
+    /// Performance per task, mean over draws, in the evaluation set's task order.
+    pub per_task: Vec<f64>,
+    /// Mean over tasks of `per_task`.
+    pub mean: f64,
+    /// Standard deviation over draws of the mean-over-tasks performance.
+    pub spread: f64,
+}
+
+/// Evaluates `network` under perturbation `kind` at `magnitude`, once per draw seed
+/// `seed, seed + 1, ..., seed + draws - 1`.
+pub fn sweep_point(
+    network: &Network<f32>,
+    eval: &EvalSet,
+    kind: Kind,
+    magnitude: f64,
+    draws: usize,
+    seed: u64,
+) -> Result<SweepPoint> {
+    let draws = draws.max(1);
+    let runs = (0..draws as u64)
+        .map(|d| eval.evaluate(network, &Perturbation::single(kind, magnitude, seed + d)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(summarise(magnitude, &runs))
+}
+
+/// Averages per-task performances of several draws into one point.
+pub fn summarise(magnitude: f64, runs: &[Vec<f64>]) -> SweepPoint {
+    let n_tasks = runs.first().map_or(0, Vec::len);
+    let count = runs.len().max(1) as f64;
+    let per_task: Vec<f64> = (0..n_tasks)
+        .map(|t| runs.iter().map(|r| r[t]).sum::<f64>() / count)
+        .collect();
+    let means: Vec<f64> = runs.iter().map(|r| mean(r)).collect();
+    let centre = mean(&means);
+    let spread = (means.iter().map(|m| (m - centre).powi(2)).sum::<f64>() / count).sqrt();
+    SweepPoint {
+        magnitude,
+        mean: mean(&per_task),
+        per_task,
+        spread,
+    }
+}
+
+/// A full curve over `magnitudes`.
+pub fn sweep(
+    network: &Network<f32>,
+    eval: &EvalSet,
+    kind: Kind,
+    magnitudes: &[f64],
+    draws: usize,
+    seed: u64,
+) -> Result<Vec<SweepPoint>> {
+    magnitudes
+        .iter()
+        .map(|&m| sweep_point(network, eval, kind, m, draws, seed))
+        .collect()
+}
+
+/// The default magnitudes of each kind's curve: from no perturbation to a strong one.
+pub fn default_magnitudes(kind: Kind, n_modules: usize) -> Vec<f64> {
+    let steps = |max: f64, n: usize| (0..=n).map(|i| max * i as f64 / n as f64).collect();
+    match kind {
+        Kind::RecWeightNoise | Kind::InputWeightNoise => steps(1.0, 10),
+        Kind::UnitLoss | Kind::SynapseLoss => steps(0.5, 10),
+        Kind::ModuleLoss => (0..n_modules).map(|m| m as f64).collect(),
+        Kind::InputNoise | Kind::RecurrentNoise => steps(10.0, 10),
+    }
+}
+
+/// The area under a curve, divided by its magnitude range: a curve's mean performance, one
+/// number per curve for tables (trapezoid rule).
+pub fn area(points: &[SweepPoint]) -> f64 {
+    if points.len() < 2 {
+        return points.first().map_or(0.0, |p| p.mean);
+    }
+    let width = points[points.len() - 1].magnitude - points[0].magnitude;
+    let sum: f64 = points
+        .windows(2)
+        .map(|w| (w[1].magnitude - w[0].magnitude) * (w[0].mean + w[1].mean) / 2.0)
+        .sum();
+    if width > 0.0 {
+        sum / width
+    } else {
+        points[0].mean
+    }
+}
