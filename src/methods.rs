@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::network::{Connectivity, Network, NetworkConfig, Params};
 use crate::optim::{AdamConfig, Trainable};
 use crate::primitives::{Extractor, Primitives};
-use crate::tasks::{self, Task};
+use crate::tasks;
 use crate::train::{Objective, TrainConfig, Trainer};
 
 /// One of the four multi-task strategies.
@@ -200,13 +200,14 @@ pub struct Pretrained {
     pub monolith: Network<f32>,
 }
 
-/// Fits the primitives on `corpus_trials` trials of every task, drawn from a fixed seed.
+/// Fits the primitives on `corpus_trials` trials of every pre-training task, drawn from a fixed
+/// seed.
 pub fn fit_primitives(config: &ExperimentConfig) -> Result<Primitives> {
     let dt = config.network.dt_ms;
     let per_batch = 64.min(config.corpus_trials);
     let batches_per_task = config.corpus_trials.div_ceil(per_batch);
     let mut batches = Vec::new();
-    for task in Task::ALL {
+    for &task in &config.pretrain.tasks {
         for j in 0..batches_per_task {
             let seed = 1_000_000 + (task.index() * 1000 + j) as u64;
             batches.push(tasks::generate_seeded(task, per_batch, dt, seed)?);

@@ -100,6 +100,32 @@ pub struct TrainedNetwork {
     pub history: Vec<LossPoint>,
     /// Performance per task on the evaluation batches when saved, in the corpus's order.
     pub performance: Vec<f64>,
+    /// Performance per task measured during the task stage, for learning curves.
+    #[serde(default)]
+    pub curve: Vec<PerformancePoint>,
+}
+
+/// Performance per task after some number of trials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PerformancePoint {
+    /// Trials seen.
+    pub trials: usize,
+    /// Performance per task, in `[0, 1]`, in the corpus's order.
+    pub per_task: Vec<f64>,
+}
+
+/// For each task, the first number of trials at which its performance reached `criterion`
+/// (`None`: never, within the curve).
+pub fn trials_to_criterion(curve: &[PerformancePoint], criterion: f64) -> Vec<Option<usize>> {
+    let n_tasks = curve.first().map_or(0, |p| p.per_task.len());
+    (0..n_tasks)
+        .map(|t| {
+            curve
+                .iter()
+                .find(|p| p.per_task[t] >= criterion)
+                .map(|p| p.trials)
+        })
+        .collect()
 }
 
 /// Everything a model file holds.
