@@ -6,6 +6,7 @@ mod common;
 use common::{structured_batch, test_network};
 use molap_lab::batch::Batch;
 use molap_lab::network::{Activation, Connectivity, Group, Network, NoiseConfig, loss};
+use molap_lab::tasks::{self, Task};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -200,4 +201,15 @@ fn the_check_fails_on_a_wrong_gradient() {
     let numeric = central_difference(&net, &batch, &NoiseConfig::off(), Group::WIn, 3);
     assert!(rel_err(grads.w_in.as_slice()[3], numeric) < TOLERANCE);
     assert!(rel_err(grads.w_in.as_slice()[3] * (1.0 + 1e-4), numeric) > TOLERANCE);
+}
+
+#[test]
+fn gradients_on_real_task_batches_match_central_differences() {
+    // dt = 50 ms keeps the trials short; the corpus allows any dt up to 100 ms.
+    for task in [Task::MemoryAnti, Task::CtxMemoryDm1] {
+        let batch = tasks::generate_seeded(task, 3, 50.0, 77).expect("batch");
+        let mut net = modular(Activation::Tanh);
+        net.set_dt_ms(50.0).expect("dt");
+        check(&net, &batch, &NoiseConfig::off(), task.short());
+    }
 }
