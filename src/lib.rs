@@ -4,6 +4,7 @@
 //! The core knows no browser. The [`web`] module (compiled for `wasm32` only) is the single
 //! place where JavaScript meets Rust; the `molap` binary is the native command-line tool.
 
+pub mod analysis;
 pub mod batch;
 pub mod error;
 pub mod eval;
@@ -15,6 +16,7 @@ pub mod perturb;
 pub mod plots;
 pub mod primitives;
 pub mod real;
+pub mod report;
 pub mod sweep;
 pub mod tasks;
 pub mod train;

@@ -1,0 +1,165 @@
+//! Module trajectories: one sub-panel per module, each trial's path through the module's own
+//! plane of its first two principal components, coloured by the trial's stimulus direction.
+//! The unperturbed paths are drawn faded underneath; epoch starts are marked on the current
+//! paths; a colour wheel and a marker key sit on the right.
+
+use std::f64::consts::TAU;
+use std::ops::Range;
+
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::HSLColor;
+
+use crate::analysis::Trajectories;
+use crate::plots::{DrawResult, FONT};
+
+/// Width of the key on the right, pixels.
+const KEY_WIDTH: u32 = 150;
+
+/// The colour of a direction (radians) on a circular hue map: equal angles, equal hues.
+pub fn direction_colour(theta: f64) -> HSLColor {
+    HSLColor(theta.rem_euclid(TAU) / TAU, 0.85, 0.45)
+}
+
+/// Draws the trajectories `current` over the faded `reference` ones, with the fixed axis
+/// `ranges` of each module (from the unperturbed network).
+pub fn draw_trajectories<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    current: &Trajectories,
+    reference: &Trajectories,
+    ranges: &[(Range<f64>, Range<f64>)],
+    title: &str,
+) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    let area = area.titled(title, (FONT, 20))?;
+    let (width, _) = area.dim_in_pixel();
+    let (plots, key) = area.split_horizontally(width.saturating_sub(KEY_WIDTH));
+    let panels = plots.split_evenly((1, current.modules.len().max(1)));
+    for (m, panel) in panels.iter().enumerate() {
+        let Some(range) = ranges.get(m) else { continue };
+        draw_module(panel, m, current, reference, range)?;
+    }
+    draw_key(&key, current)?;
+    area.present()
+}
+
+/// One module's sub-panel.
+fn draw_module<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    m: usize,
+    current: &Trajectories,
+    reference: &Trajectories,
+    (x, y): &(Range<f64>, Range<f64>),
+) -> DrawResult<DB> {
+    let module = &current.modules[m];
+    let units = &module.units;
+    let caption = format!("Module {} (units {}–{})", m + 1, units.start + 1, units.end);
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FONT, 16))
+        .margin(8)
+        .x_label_area_size(40)
+        .y_label_area_size(52)
+        .build_cartesian_2d(x.clone(), y.clone())?;
+    chart
+        .configure_mesh()
+        .x_desc("PC1 (a.u.)")
+        .y_desc("PC2 (a.u.)")
+        .x_labels(5)
+        .y_labels(5)
+        .label_style((FONT, 13))
+        .axis_desc_style((FONT, 14))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+
+    // The unperturbed paths, faded, then the current ones on top.
+    if let Some(base) = reference.modules.get(m) {
+        for (b, points) in base.trials.iter().enumerate() {
+            let colour = direction_colour(current.directions[b]).mix(0.25);
+            chart.draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(1)))?;
+        }
+    }
+    for (b, points) in module.trials.iter().enumerate() {
+        let colour = direction_colour(current.directions[b]);
+        chart.draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(2)))?;
+        draw_epoch_marks(&mut chart, points, current, colour)?;
+    }
+    Ok(())
+}
+
+/// Marks where each epoch after fixation starts on one path, and the end point.
+fn draw_epoch_marks<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    points: &[(f64, f64)],
+    current: &Trajectories,
+    colour: HSLColor,
+) -> DrawResult<DB> {
+    for (k, epoch) in current.epochs.iter().enumerate().skip(1) {
+        if let Some(&p) = points.get(epoch.start) {
+            draw_marker(chart.plotting_area(), k, p, colour)?;
+        }
+    }
+    if let Some(&p) = points.last() {
+        chart.draw_series(std::iter::once(Circle::new(p, 3, BLACK.filled())))?;
+    }
+    Ok(())
+}
+
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The marker of epoch `k` (its start) at `p`, in the trial's colour with a dark outline.
+fn draw_marker<DB: DrawingBackend, C: CoordTranslate>(
+    area: &DrawingArea<DB, C>,
+    k: usize,
+    p: C::From,
+    colour: HSLColor,
+) -> DrawResult<DB>
+where
+    C::From: Clone,
+{
+    let at = || EmptyElement::at(p.clone());
+    match k % 4 {
+        1 => area.draw(&(at() + Circle::new((0, 0), 5, colour.filled()) + Circle::new((0, 0), 5, &BLACK))),
+        2 => area.draw(
+            &(at() + Rectangle::new([(-4, -4), (4, 4)], colour.filled())
+                + Rectangle::new([(-4, -4), (4, 4)], &BLACK)),
+        ),
+        3 => area.draw(&(at() + TriangleMarker::new((0, 0), 7, colour.filled()))),
+        _ => area.draw(&(at() + Cross::new((0, 0), 5, BLACK.stroke_width(2)))),
+    }
+}
+
+/// The key: a colour wheel of stimulus directions and the epoch markers.
+fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, current: &Trajectories) -> DrawResult<DB> {
+    let style = TextStyle::from((FONT, 14)).color(&BLACK);
+    area.draw(&Text::new("stimulus direction", (6, 20), style.clone()))?;
+    let (cx, cy, r) = (70, 90, 44);
+    for i in 0..72 {
+        let theta = i as f64 / 72.0 * TAU;
+        let at = |rad: f64| {
+            (
+                cx + (rad * theta.cos()).round() as i32,
+                cy - (rad * theta.sin()).round() as i32,
+            )
+        };
+        area.draw(&PathElement::new(vec![at(r as f64 - 14.0), at(r as f64)], direction_colour(theta).stroke_width(5)))?;
+    }
+    for (deg, dx, dy) in [(0, r + 4, -6), (90, -10, -r - 20), (180, -r - 30, -6), (270, -14, r + 4)] {
+        area.draw(&Text::new(format!("{deg}°"), (cx + dx, cy + dy), style.clone()))?;
+    }
+
+    let mut y = 170;
+    area.draw(&Text::new("marks on each path", (6, y), style.clone()))?;
+    for (k, epoch) in current.epochs.iter().enumerate().skip(1) {
+        y += 22;
+        draw_marker(area, k, (16, y + 7), HSLColor(0.0, 0.0, 0.35))?;
+        area.draw(&Text::new(format!("{} starts", epoch.name), (30, y), style.clone()))?;
+    }
+    y += 22;
+    area.draw(&Circle::new((16, y + 7), 3, BLACK.filled()))?;
+    area.draw(&Text::new("end of trial", (30, y), style.clone()))?;
+    y += 22;
+    area.draw(&PathElement::new(vec![(6, y + 7), (26, y + 7)], BLACK.mix(0.25).stroke_width(1)))?;
+    area.draw(&Text::new("unperturbed", (30, y), style))?;
+    Ok(())
+}

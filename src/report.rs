@@ -1,0 +1,119 @@
+//! The numbers behind the summary panels (performance, learning, robustness, efficiency), as
+//! plain serialisable data with a CSV form each, so the page, the plots and exports agree.
+
+use serde::{Deserialize, Serialize};
+
+use crate::methods::Method;
+use crate::model::PerformancePoint;
+use crate::perturb::Kind;
+use crate::sweep::SweepPoint;
+use crate::tasks::Task;
+use crate::train::LossPoint;
+
+/// Per-task performance of one method (fraction correct in `[0, 1]`; NaN while unknown).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MethodPerformance {
+    /// The method.
+    pub method: Method,
+    /// One value per task, in the corpus's order.
+    pub per_task: Vec<f64>,
+}
+
+/// One method's learning curves: the training loss and the performance against trials seen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LearningCurve {
+    /// The method (`None` only in a default value).
+    pub method: Option<Method>,
+    /// Loss of the training batches (dimensionless).
+    pub loss: Vec<LossPoint>,
+    /// Performance per task, measured now and then.
+    pub performance: Vec<PerformancePoint>,
+}
+
+/// One method's robustness curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RobustnessCurve {
+    /// The method.
+    pub method: Method,
+    /// The points computed so far, in increasing magnitude.
+    pub points: Vec<SweepPoint>,
+}
+
+/// Every method's robustness curve for one kind of perturbation, and where the slider is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Robustness {
+    /// The perturbation.
+    pub kind: Kind,
+    /// Its current magnitude (the slider's value).
+    pub current: f64,
+    /// The range of magnitudes the curves will span.
+    pub range: (f64, f64),
+    /// One curve per method.
+    pub curves: Vec<RobustnessCurve>,
+}
+
+/// Parameter counts of one method's network.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Efficiency {
+    /// The method.
+    pub method: Method,
+    /// Parameters the task stage trains.
+    pub trained: usize,
+    /// Parameters that exist in all (trained and frozen).
+    pub total: usize,
+}
+
+/// Performance as CSV: one row per method and task.
+pub fn performance_csv(rows: &[MethodPerformance]) -> String {
+    let mut csv = String::from("method,task,performance\n");
+    for row in rows {
+        for (task, value) in Task::ALL.iter().zip(&row.per_task) {
+            csv += &format!("{},{},{value:.4}\n", row.method.name(), task.short());
+        }
+    }
+    csv
+}
+
+/// Learning curves as CSV: loss rows (`task` empty) then performance rows per task.
+pub fn learning_csv(curves: &[LearningCurve]) -> String {
+    let mut csv = String::from("method,quantity,task,trials,value\n");
+    for curve in curves {
+        let method = curve.method.map_or("", Method::name);
+        for p in &curve.loss {
+            csv += &format!("{method},loss,,{},{}\n", p.trials, p.loss);
+        }
+        for p in &curve.performance {
+            for (task, value) in Task::ALL.iter().zip(&p.per_task) {
+                csv += &format!("{method},performance,{},{},{value:.4}\n", task.short(), p.trials);
+            }
+        }
+    }
+    csv
+}
+
+/// Robustness curves as CSV: one row per method and magnitude.
+pub fn robustness_csv(r: &Robustness) -> String {
+    let mut csv = String::from("perturbation,method,magnitude,mean_performance,spread\n");
+    for curve in &r.curves {
+        for p in &curve.points {
+            csv += &format!(
+                "{},{},{},{:.4},{:.4}\n",
+                r.kind.name(),
+                curve.method.name(),
+                p.magnitude,
+                p.mean,
+                p.spread
+            );
+        }
+    }
+    csv
+}
+
+/// Parameter counts as CSV.
+pub fn efficiency_csv(rows: &[Efficiency]) -> String {
+    let mut csv = String::from("method,trained,frozen,total\n");
+    for e in rows {
+        csv += &format!("{},{},{},{}\n", e.method.name(), e.trained, e.total - e.trained, e.total);
+    }
+    csv
+}

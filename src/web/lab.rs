@@ -1,0 +1,400 @@
+//! `Lab`: the page's simulator state behind one JS object — the model's networks (with any
+//! weights trained in the page), the current perturbation, the fitted trajectory axes and the
+//! numbers of the summary panels — with one coarse call per repaint, evaluation or export.
+//!
+//! The same object serves the evaluation worker (which only evaluates and sweeps); drawing
+//! calls are made on the main thread only (plotters measures text through the document).
+
+use js_sys::{Float32Array, Float64Array};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::*;
+
+use super::{js_error, parse_json};
+use crate::analysis::{self, Projector, Trajectories, TrialView};
+use crate::eval::EvalSet;
+use crate::methods::{Method, parameter_counts};
+use crate::model::{Model, SavedNetwork};
+use crate::network::{Network, Trace};
+use crate::perturb::{Kind, Perturbation};
+use crate::plots::{summary, trajectories, trial};
+use crate::report::{self, Efficiency, LearningCurve, MethodPerformance, Robustness};
+use crate::sweep;
+use crate::tasks::Task;
+
+/// Trials per task used by robustness sweeps: fewer than the full evaluation batch so a whole
+/// curve fits in the background within seconds.
+const SWEEP_TRIALS: usize = 32;
+
+/// The simulator's state for the page (see the module docs).
+#[wasm_bindgen]
+pub struct Lab {
+    model: Model,
+    networks: Vec<(Method, Network<f32>)>,
+    perturbation: Perturbation,
+    method: Method,
+    task: Task,
+    trial: usize,
+    projector: Option<(Method, Projector)>,
+    current: Option<(Trajectories, Trace<f32>)>,
+    performance: Vec<MethodPerformance>,
+    learning: Vec<LearningCurve>,
+    robustness: Option<Robustness>,
+    eval: Option<EvalSet>,
+    sweep_eval: Option<EvalSet>,
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// Reads a model file; a bad file gives an error saying what is wrong with it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8]) -> Result<Lab, JsError> {
+        let model = Model::from_bytes(bytes).map_err(js_error)?;
+        let networks = model
+            .networks
+            .iter()
+            .map(|t| Ok((t.method, t.network.to_network()?)))
+            .collect::<crate::Result<Vec<_>>>()
+            .map_err(js_error)?;
+        let Some(&(method, _)) = networks.first() else {
+            return Err(JsError::new("the model file holds no trained network"));
+        };
+        let learning = model
+            .networks
+            .iter()
+            .map(|t| LearningCurve {
+                method: Some(t.method),
+                loss: t.history.clone(),
+                performance: t.curve.clone(),
+            })
+            .collect();
+        Ok(Lab {
+            model,
+            networks,
+            perturbation: Perturbation::default(),
+            method,
+            task: Task::MemoryPro,
+            trial: 0,
+            projector: None,
+            current: None,
+            performance: Vec::new(),
+            learning,
+            robustness: None,
+            eval: None,
+            sweep_eval: None,
+        })
+    }
+
+    /// What the page needs to build its controls, as JSON: methods, tasks, module count,
+    /// parameter counts and the file's saved performance.
+    pub fn info(&self) -> String {
+        let methods: Vec<_> = self
+            .networks
+            .iter()
+            .map(|(m, _)| serde_json::json!({ "name": m.name(), "label": m.label() }))
+            .collect();
+        let tasks: Vec<_> = Task::ALL
+            .iter()
+            .map(|t| serde_json::json!({ "name": t.short(), "label": t.name() }))
+            .collect();
+        let saved: Vec<_> = self
+            .model
+            .networks
+            .iter()
+            .map(|t| MethodPerformance {
+                method: t.method,
+                per_task: t.performance.clone(),
+            })
+            .collect();
+        serde_json::json!({
+            "methods": methods,
+            "tasks": tasks,
+            "modules": self.model.config.network.modules,
+            "efficiency": self.efficiency(),
+            "saved_performance": saved,
+            "trajectory_trials": analysis::N_TRIALS,
+        })
+        .to_string()
+    }
+
+    /// Chooses the method, task and trial shown by the trajectory and trial panels.
+    #[wasm_bindgen(js_name = setView)]
+    pub fn set_view(&mut self, method: &str, task: &str, trial: usize) -> Result<(), JsError> {
+        let method: Method = method.parse().map_err(js_error)?;
+        let task: Task = task.parse().map_err(js_error)?;
+        self.network(method)?;
+        if trial >= analysis::N_TRIALS {
+            return Err(JsError::new(&format!(
+                "trial {trial} does not exist: there are {} trials",
+                analysis::N_TRIALS
+            )));
+        }
+        if (method, task) != (self.method, self.task) {
+            self.projector = None;
+        }
+        (self.method, self.task, self.trial) = (method, task, trial);
+        self.refresh()
+    }
+
+    /// Sets the perturbation from JSON (the fields of `Perturbation`; missing ones default).
+    #[wasm_bindgen(js_name = setPerturbation)]
+    pub fn set_perturbation(&mut self, json: &str) -> Result<(), JsError> {
+        let p: Perturbation = parse_json(json, "perturbation")?;
+        p.validate(self.model.config.network.modules.len())
+            .map_err(js_error)?;
+        self.perturbation = p;
+        if self.projector.is_some() {
+            self.current = None;
+        }
+        Ok(())
+    }
+
+    /// Draws `panel` ("trajectories", "trial", "performance", "learning", "robustness",
+    /// "efficiency") on the canvas with id `canvas_id`.
+    pub fn draw(&mut self, panel: &str, canvas_id: &str) -> Result<(), JsError> {
+        let backend = CanvasBackend::new(canvas_id)
+            .ok_or_else(|| JsError::new(&format!("no canvas with id `{canvas_id}` in the page")))?;
+        let area = backend.into_drawing_area();
+        let drawn = match panel {
+            "trajectories" => {
+                let title = self.title();
+                self.ensure_current()?;
+                let (current, _) = self.current.as_ref().expect("computed");
+                let (_, projector) = self.projector.as_ref().expect("fitted");
+                trajectories::draw_trajectories(
+                    &area,
+                    current,
+                    &projector.reference,
+                    &projector.ranges,
+                    &title,
+                )
+            }
+            "trial" => {
+                let title = format!("{} — trial {} of {}", self.task.name(), self.trial + 1, analysis::N_TRIALS);
+                let view = self.trial_view()?;
+                trial::draw_trial(&area, &view, &title)
+            }
+            "performance" => summary::draw_performance(&area, &self.performance),
+            "learning" => summary::draw_learning(&area, &self.learning),
+            "robustness" => match &self.robustness {
+                Some(r) => summary::draw_robustness(&area, r),
+                None => return Err(JsError::new("no robustness curve yet")),
+            },
+            "efficiency" => summary::draw_efficiency(&area, &self.efficiency()),
+            other => return Err(JsError::new(&format!("no panel called `{other}`"))),
+        };
+        drawn.map_err(|e| JsError::new(&format!("drawing {panel} failed: {e}")))
+    }
+
+    /// The data of `panel` as CSV text.
+    pub fn csv(&mut self, panel: &str) -> Result<String, JsError> {
+        Ok(match panel {
+            "trajectories" => {
+                self.ensure_current()?;
+                let (current, _) = self.current.as_ref().expect("computed");
+                let (_, projector) = self.projector.as_ref().expect("fitted");
+                analysis::trajectories_csv(current, &projector.reference)
+            }
+            "trial" => analysis::trial_csv(&self.trial_view()?),
+            "performance" => report::performance_csv(&self.performance),
+            "learning" => report::learning_csv(&self.learning),
+            "robustness" => self.robustness.as_ref().map_or_else(String::new, report::robustness_csv),
+            "efficiency" => report::efficiency_csv(&self.efficiency()),
+            other => return Err(JsError::new(&format!("no panel called `{other}`"))),
+        })
+    }
+
+    /// Whether the shown trial is correct, with its answer, as JSON (for the page's text).
+    #[wasm_bindgen(js_name = trialSummary)]
+    pub fn trial_summary(&mut self) -> Result<String, JsError> {
+        let view = self.trial_view()?;
+        Ok(serde_json::json!({
+            "correct": view.correct,
+            "response_deg": view.response.to_degrees(),
+            "answer_deg": view.answer.map(f64::to_degrees),
+        })
+        .to_string())
+    }
+
+    /// Replaces the performance table (JSON list of `{method, per_task}`) the bars show.
+    #[wasm_bindgen(js_name = setPerformance)]
+    pub fn set_performance(&mut self, json: &str) -> Result<(), JsError> {
+        self.performance = parse_json(json, "performance")?;
+        Ok(())
+    }
+
+    /// Replaces one method's learning curve (JSON `{method, loss, performance}`).
+    #[wasm_bindgen(js_name = setLearningCurve)]
+    pub fn set_learning_curve(&mut self, json: &str) -> Result<(), JsError> {
+        let curve: LearningCurve = parse_json(json, "learning curve")?;
+        self.learning.retain(|c| c.method != curve.method);
+        self.learning.push(curve);
+        self.learning.sort_by_key(|c| c.method.map(|m| Method::ALL.iter().position(|&a| a == m)));
+        Ok(())
+    }
+
+    /// Replaces the robustness curves (JSON of `Robustness`).
+    #[wasm_bindgen(js_name = setRobustness)]
+    pub fn set_robustness(&mut self, json: &str) -> Result<(), JsError> {
+        self.robustness = Some(parse_json(json, "robustness")?);
+        Ok(())
+    }
+
+    /// Performance on every task of `method`'s network under the current perturbation
+    /// (the full evaluation batches).
+    pub fn evaluate(&mut self, method: &str) -> Result<Float64Array, JsError> {
+        let method: Method = method.parse().map_err(js_error)?;
+        let dt = self.model.config.network.dt_ms;
+        let eval = match &self.eval {
+            Some(e) => e,
+            None => self.eval.insert(EvalSet::all(dt).map_err(js_error)?),
+        };
+        let network = self.networks.iter().find(|(m, _)| *m == method).map(|(_, n)| n);
+        let network = network.ok_or_else(|| JsError::new("the model has no such method"))?;
+        let values = eval.evaluate(network, &self.perturbation).map_err(js_error)?;
+        Ok(Float64Array::from(values.as_slice()))
+    }
+
+    /// One point of a robustness curve (JSON `SweepPoint`): `method` under perturbation `kind`
+    /// at `magnitude`, averaged over `draws` draws from seed `seed`, on a subset of trials.
+    #[wasm_bindgen(js_name = sweepPoint)]
+    pub fn sweep_point(
+        &mut self,
+        method: &str,
+        kind: &str,
+        magnitude: f64,
+        draws: usize,
+        seed: u32,
+    ) -> Result<String, JsError> {
+        let method: Method = method.parse().map_err(js_error)?;
+        let kind = Kind::from_name(kind).map_err(js_error)?;
+        self.ensure_sweep_eval()?;
+        let eval = self.sweep_eval.as_ref().expect("just made");
+        let network = self.network(method)?;
+        let point = sweep::sweep_point(network, eval, kind, magnitude, draws, u64::from(seed))
+            .map_err(js_error)?;
+        serde_json::to_string(&point).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// The magnitudes of `kind`'s robustness curve.
+    pub fn magnitudes(&self, kind: &str) -> Result<Float64Array, JsError> {
+        let kind = Kind::from_name(kind).map_err(js_error)?;
+        let n_modules = self.model.config.network.modules.len();
+        Ok(Float64Array::from(sweep::default_magnitudes(kind, n_modules).as_slice()))
+    }
+
+    /// Replaces `method`'s weights (as `TrainerHandle::weights` exports them) and refits the
+    /// trajectory axes if that method is shown.
+    #[wasm_bindgen(js_name = setWeights)]
+    pub fn set_weights(&mut self, method: &str, weights: &[f32]) -> Result<(), JsError> {
+        let method: Method = method.parse().map_err(js_error)?;
+        let slot = self.networks.iter_mut().find(|(m, _)| *m == method);
+        let (_, network) = slot.ok_or_else(|| JsError::new("the model has no such method"))?;
+        *network = super::unflatten(network, weights)?;
+        if method == self.method {
+            self.projector = None;
+            self.current = None;
+        }
+        Ok(())
+    }
+
+    /// `method`'s current weights, flattened.
+    pub fn weights(&self, method: &str) -> Result<Float32Array, JsError> {
+        let method: Method = method.parse().map_err(js_error)?;
+        Ok(super::flatten(self.network(method)?))
+    }
+
+    /// The model file with the current weights (and the current performance table), to save.
+    #[wasm_bindgen(js_name = modelBytes)]
+    pub fn model_bytes(&self) -> Result<Vec<u8>, JsError> {
+        let mut model = self.model.clone();
+        for trained in &mut model.networks {
+            if let Some((_, network)) = self.networks.iter().find(|(m, _)| *m == trained.method) {
+                trained.network = SavedNetwork::from_network(network);
+            }
+            if let Some(p) = self.performance.iter().find(|p| p.method == trained.method) {
+                if p.per_task.iter().all(|v| v.is_finite()) {
+                    trained.performance = p.per_task.clone();
+                }
+            }
+            if let Some(curve) = self.learning.iter().find(|c| c.method == Some(trained.method)) {
+                trained.history = curve.loss.clone();
+                trained.curve = curve.performance.clone();
+                trained.trials = curve.loss.last().map_or(trained.trials, |p| p.trials);
+            }
+        }
+        model.to_bytes().map_err(js_error)
+    }
+}
+
+impl Lab {
+    fn network(&self, method: Method) -> Result<&Network<f32>, JsError> {
+        self.networks
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map(|(_, n)| n)
+            .ok_or_else(|| JsError::new(&format!("the model has no {} network", method.label())))
+    }
+
+    fn title(&self) -> String {
+        let p = &self.perturbation;
+        let perturbed = *p != Perturbation { seed: p.seed, ..Perturbation::default() };
+        let state = if perturbed { "perturbed (bold) over unperturbed (faded)" } else { "unperturbed" };
+        format!("{}, {}: {} trials, {state}", self.method.label(), self.task.name(), analysis::N_TRIALS)
+    }
+
+    fn efficiency(&self) -> Vec<Efficiency> {
+        self.networks
+            .iter()
+            .map(|(method, network)| {
+                let (trained, total) = parameter_counts(*method, network);
+                Efficiency { method: *method, trained, total }
+            })
+            .collect()
+    }
+
+    fn ensure_sweep_eval(&mut self) -> Result<(), JsError> {
+        if self.sweep_eval.is_none() {
+            let full = EvalSet::all(self.model.config.network.dt_ms).map_err(js_error)?;
+            let picked: Vec<usize> = (0..SWEEP_TRIALS).collect();
+            let batches = full
+                .batches
+                .iter()
+                .map(|(task, b)| (*task, analysis::select_trials(b, &picked)))
+                .collect();
+            self.sweep_eval = Some(EvalSet { batches });
+        }
+        Ok(())
+    }
+
+    /// Fits the axes if needed and recomputes the current trajectories.
+    fn refresh(&mut self) -> Result<(), JsError> {
+        self.current = None;
+        self.ensure_current()
+    }
+
+    /// Fits the axes and computes the current trajectories and trace, when missing.
+    fn ensure_current(&mut self) -> Result<(), JsError> {
+        if self.projector.is_none() {
+            let projector = Projector::fit(self.network(self.method)?, self.task).map_err(js_error)?;
+            self.projector = Some((self.method, projector));
+            self.current = None;
+        }
+        if self.current.is_none() {
+            let network = self.network(self.method)?;
+            let (_, projector) = self.projector.as_ref().expect("just fitted");
+            let trace = projector.run(network, &self.perturbation).map_err(js_error)?;
+            let trajectories = projector.project(&trace, &network.modules());
+            self.current = Some((trajectories, trace));
+        }
+        Ok(())
+    }
+
+    fn trial_view(&mut self) -> Result<TrialView, JsError> {
+        let (task, trial) = (self.task, self.trial);
+        self.ensure_current()?;
+        let (_, trace) = self.current.as_ref().expect("computed");
+        let (_, projector) = self.projector.as_ref().expect("fitted");
+        analysis::trial_view(task, &projector.batch, trace, trial).map_err(js_error)
+    }
+}
