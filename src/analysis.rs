@@ -81,16 +81,21 @@ impl Pca2 {
     pub fn fit(points: &[&[f32]]) -> Result<Self> {
         let k = points.first().map_or(0, |p| p.len());
         if k == 0 || points.iter().any(|p| p.len() != k) {
-            return Err(Error::Shape("PCA needs points of one non-zero length".into()));
+            return Err(Error::Shape(
+                "PCA needs points of one non-zero length".into(),
+            ));
         }
         let count = points.len() as f64;
         let mut mean = vec![0.0; k];
         for p in points {
-            mean.iter_mut().zip(*p).for_each(|(m, &x)| *m += f64::from(x) / count);
+            mean.iter_mut()
+                .zip(*p)
+                .for_each(|(m, &x)| *m += f64::from(x) / count);
         }
         let mut cov = DMatrix::<f64>::zeros(k, k);
         for p in points {
-            let d = DMatrix::from_iterator(k, 1, p.iter().zip(&mean).map(|(&x, m)| f64::from(x) - m));
+            let d =
+                DMatrix::from_iterator(k, 1, p.iter().zip(&mean).map(|(&x, m)| f64::from(x) - m));
             cov.gemm(1.0 / count, &d, &d.transpose(), 1.0);
         }
         Ok(Self::from_covariance(mean, &cov))
@@ -109,11 +114,18 @@ impl Pca2 {
                 return (vec![0.0; k], 0.0);
             };
             let mut v: Vec<f64> = eig.eigenvectors.column(i).iter().copied().collect();
-            let peak = v.iter().copied().fold(0.0, |a: f64, x| if x.abs() > a.abs() { x } else { a });
+            let peak = v
+                .iter()
+                .copied()
+                .fold(0.0, |a: f64, x| if x.abs() > a.abs() { x } else { a });
             if peak < 0.0 {
                 v.iter_mut().for_each(|x| *x = -*x);
             }
-            let share = if total > 0.0 { eig.eigenvalues[i].max(0.0) / total } else { 0.0 };
+            let share = if total > 0.0 {
+                eig.eigenvalues[i].max(0.0) / total
+            } else {
+                0.0
+            };
             (v, share)
         };
         let ((a0, e0), (a1, e1)) = (axis(0), axis(1));
@@ -198,7 +210,12 @@ impl Projector {
             reference_trace: trace,
         };
         projector.reference = projector.project(&projector.reference_trace, &network.modules());
-        projector.ranges = projector.reference.modules.iter().map(padded_ranges).collect();
+        projector.ranges = projector
+            .reference
+            .modules
+            .iter()
+            .map(padded_ranges)
+            .collect();
         Ok(projector)
     }
 
@@ -237,7 +254,12 @@ impl Projector {
             task: self.task,
             dt_ms: self.batch.dt_ms,
             epochs: self.batch.epochs.clone(),
-            directions: self.batch.trials.iter().map(|t| f64::from(t.theta1)).collect(),
+            directions: self
+                .batch
+                .trials
+                .iter()
+                .map(|t| f64::from(t.theta1))
+                .collect(),
             modules,
         }
     }
@@ -322,7 +344,10 @@ pub struct TrialView {
 /// The view of trial `b` of `batch` as `trace` ran it.
 pub fn trial_view(task: Task, batch: &Batch, trace: &Trace<f32>, b: usize) -> Result<TrialView> {
     if b >= batch.batch_size || trace.batch_size != batch.batch_size {
-        return Err(Error::invalid("trial", format!("{b} is not below {}", batch.batch_size)));
+        return Err(Error::invalid(
+            "trial",
+            format!("{b} is not below {}", batch.batch_size),
+        ));
     }
     let nb = batch.batch_size;
     let (n_in, n_out) = (batch.n_in, batch.n_out);
@@ -341,7 +366,11 @@ pub fn trial_view(task: Task, batch: &Batch, trace: &Trace<f32>, b: usize) -> Re
     let response = f64::from(batch.trials[b].response);
     let fixating = last[OUT_FIXATION] > tasks::FIXATION_THRESHOLD;
     let answer = (!fixating).then(|| {
-        libm::atan2(f64::from(last[OUT_RESPONSE]), f64::from(last[OUT_RESPONSE + 1])).rem_euclid(TAU)
+        libm::atan2(
+            f64::from(last[OUT_RESPONSE]),
+            f64::from(last[OUT_RESPONSE + 1]),
+        )
+        .rem_euclid(TAU)
     });
     Ok(TrialView {
         task,
@@ -350,7 +379,9 @@ pub fn trial_view(task: Task, batch: &Batch, trace: &Trace<f32>, b: usize) -> Re
         inputs: steps.clone().map(pick_in).collect(),
         targets: steps.clone().map(|t| pick_out(&batch.targets, t)).collect(),
         outputs: steps.clone().map(|t| pick_out(outputs, t)).collect(),
-        mask: steps.map(|t| pick_out(&batch.mask, t)[OUT_RESPONSE]).collect(),
+        mask: steps
+            .map(|t| pick_out(&batch.mask, t)[OUT_RESPONSE])
+            .collect(),
         response,
         answer,
         correct: tasks::trial_correct(last[0], last[1], last[2], response as f32),
@@ -360,7 +391,9 @@ pub fn trial_view(task: Task, batch: &Batch, trace: &Trace<f32>, b: usize) -> Re
 /// The trajectories as CSV: one row per module, trial and point, with the unperturbed
 /// coordinates beside the current ones.
 pub fn trajectories_csv(current: &Trajectories, reference: &Trajectories) -> String {
-    let mut csv = String::from("module,trial,direction_deg,time_ms,epoch,pc1,pc2,pc1_unperturbed,pc2_unperturbed\n");
+    let mut csv = String::from(
+        "module,trial,direction_deg,time_ms,epoch,pc1,pc2,pc1_unperturbed,pc2_unperturbed\n",
+    );
     for (m, (module, base)) in current.modules.iter().zip(&reference.modules).enumerate() {
         for (b, (points, base_points)) in module.trials.iter().zip(&base.trials).enumerate() {
             let direction = current.directions[b].to_degrees();

@@ -10,7 +10,7 @@ use crate::sweep::SweepPoint;
 use crate::tasks::Task;
 use crate::train::LossPoint;
 
-/// Per-task performance of one method (fraction correct in `[0, 1]`; NaN while unknown).
+/// Per-task performance of one method (fraction correct in `[0, 1]`; negative while unknown).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodPerformance {
     /// The method.
@@ -84,7 +84,11 @@ pub fn learning_csv(curves: &[LearningCurve]) -> String {
         }
         for p in &curve.performance {
             for (task, value) in Task::ALL.iter().zip(&p.per_task) {
-                csv += &format!("{method},performance,{},{},{value:.4}\n", task.short(), p.trials);
+                csv += &format!(
+                    "{method},performance,{},{},{value:.4}\n",
+                    task.short(),
+                    p.trials
+                );
             }
         }
     }
@@ -113,7 +117,13 @@ pub fn robustness_csv(r: &Robustness) -> String {
 pub fn efficiency_csv(rows: &[Efficiency]) -> String {
     let mut csv = String::from("method,trained,frozen,total\n");
     for e in rows {
-        csv += &format!("{},{},{},{}\n", e.method.name(), e.trained, e.total - e.trained, e.total);
+        csv += &format!(
+            "{},{},{},{}\n",
+            e.method.name(),
+            e.trained,
+            e.total - e.trained,
+            e.total
+        );
     }
     csv
 }

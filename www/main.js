@@ -1,48 +1,351 @@
-// Page wiring: loads the wasm core, draws the chart, and repaints it when the slider moves.
-import init, { drawLeakyResponse } from "../pkg/molap_lab.js";
+// Page wiring: loads the core and the default model, keeps controls, link and plots in step,
+// and talks to the two workers (evaluation and training).
+import init, { Lab } from "../pkg/molap_lab.js";
+import { FIELDS, FIELD, readLink, writeLink, perturbation, magnitude } from "./state.js";
+import { draw, wireExports, fillTable, PANELS } from "./panels.js";
+import { Training } from "./training.js";
 
-const status = document.getElementById("status");
-const tau = document.getElementById("tau");
-const tauValue = document.getElementById("tau-value");
+const $ = (id) => document.getElementById(id);
+const status = $("status");
+
+const app = {
+  lab: null,
+  info: null,
+  bytes: null,
+  values: null,
+  evalWorker: null,
+  generation: 0,
+  sweepGeneration: 0,
+  performance: {},
+  sweeps: {},
+  training: null,
+};
 
 // Shows a failure in the page itself, never only in the console.
 function showError(message) {
-  const panic = document.getElementById("panic");
+  const panic = $("panic");
   if (panic.hidden) {
     panic.textContent = message;
     panic.hidden = false;
   }
-  status.textContent = "";
 }
 
-// One repaint per animation frame, however fast the slider moves.
-let pending = false;
-function scheduleDraw() {
-  if (pending) return;
-  pending = true;
-  requestAnimationFrame(() => {
-    pending = false;
-    const value = Number(tau.value);
-    tauValue.textContent = `${value} ms`;
+function showLinkMessages(messages) {
+  const list = $("link-messages");
+  list.replaceChildren(...messages.map((m) => Object.assign(document.createElement("li"), { textContent: m })));
+  list.hidden = messages.length === 0;
+}
+
+// --- controls <-> values ---------------------------------------------------------------
+
+function label(field, value) {
+  if (field.name.endsWith("_loss") && field.name !== "module_loss") return `p = ${value.toFixed(2)}`;
+  if (field.name.endsWith("weight_noise")) return `σ = ${value.toFixed(2)}`;
+  return `× ${value.toFixed(1)}`;
+}
+
+function buildControls() {
+  const fill = (select, items) => select.replaceChildren(
+    ...items.map(({ name, label: text }) => Object.assign(document.createElement("option"), { value: name, textContent: text })));
+  fill($("method"), app.info.methods);
+  fill($("task"), app.info.tasks);
+  fill($("curve"), FIELD.curve.values.map((name) => ({ name, label: $(name).labels[0].textContent })));
+  for (const field of FIELDS) {
+    const input = $(field.name);
+    if (input?.type === "range") Object.assign(input, { min: field.min, max: field.max, step: field.step });
+  }
+  const hideList = $("hide-list");
+  for (const name of FIELD.hide.values) {
+    const id = `hide-${name}`;
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", id, value: name });
+    const text = $(name)?.labels?.[0]?.textContent ?? (name === "training" ? "Training" : "Share and save");
+    const lab = Object.assign(document.createElement("label"), { htmlFor: id, textContent: text });
+    const row = document.createElement("div");
+    row.className = "check";
+    row.append(box, lab);
+    hideList.append(row);
+  }
+}
+
+function showValues() {
+  const v = app.values;
+  for (const field of FIELDS) {
+    const input = $(field.name);
+    if (!input || field.type === "list") continue;
+    input.value = String(v[field.name]);
+    const out = $(`${field.name}-value`);
+    if (out) out.textContent = label(field, v[field.name]);
+  }
+  for (const box of document.querySelectorAll("#hide-list input")) box.checked = v.hide.includes(box.value);
+}
+
+function applyHidden() {
+  const hidden = new Set(app.values.hide);
+  for (const el of document.querySelectorAll("[data-field]")) el.hidden = hidden.has(el.dataset.field);
+  $("show-hidden").hidden = hidden.size === 0;
+}
+
+function readControl(field) {
+  const input = $(field.name);
+  if (field.type === "enum") return input.value;
+  const n = Number(input.value);
+  if (!Number.isFinite(n)) return app.values[field.name];
+  const clamped = Math.min(field.max, Math.max(field.min, field.type === "int" ? Math.round(n) : n));
+  return clamped;
+}
+
+function updateLink() {
+  history.replaceState(null, "", writeLink(app.values));
+}
+
+// --- drawing ---------------------------------------------------------------------------
+
+let frame = 0;
+let dirty = new Set();
+
+// Repaints the given panels in the next animation frame, timing the repaint.
+function repaint(...panels) {
+  panels.forEach((p) => dirty.add(p));
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
     const started = performance.now();
+    const list = [...dirty];
+    dirty = new Set();
+    list.forEach((p) => draw(app.lab, p));
+    if (list.includes("trial")) showVerdict();
+    const ms = performance.now() - started;
+    status.textContent = `Repainted in ${ms.toFixed(0)} ms.`;
+    status.dataset.repaintMs = ms.toFixed(1);
+  });
+}
+
+function showVerdict() {
+  try {
+    const s = JSON.parse(app.lab.trialSummary());
+    const answer = s.answer_deg === null ? "kept fixating" : `answered ${s.answer_deg.toFixed(0)}°`;
+    $("trial-verdict").textContent = `${s.correct ? "Correct" : "Wrong"}: ${answer}, the right answer was ${s.response_deg.toFixed(0)}°.`;
+    $("trial-verdict").className = `verdict ${s.correct ? "good" : "bad"}`;
+  } catch (err) {
+    $("trial-verdict").textContent = String(err.message ?? err);
+  }
+}
+
+function setView() {
+  const v = app.values;
+  app.lab.setView(v.method, v.task, v.trial - 1);
+}
+
+// --- evaluation and sweeps -------------------------------------------------------------
+
+function methods() {
+  return app.info.methods.map((m) => m.name);
+}
+
+function requestEvaluation() {
+  app.generation += 1;
+  app.performance = {};
+  publishPerformance();
+  app.evalWorker.postMessage({
+    type: "evaluate", generation: app.generation, perturbation: perturbation(app.values), methods: methods(),
+  });
+}
+
+function publishPerformance() {
+  const rows = methods().map((m) => ({ method: m, per_task: app.performance[m] ?? Array(9).fill(-1) }));
+  app.lab.setPerformance(JSON.stringify(rows));
+  fillTable($("perf-table"), app.info, app.performance);
+  const done = Object.keys(app.performance).length === methods().length;
+  $("perf-table").dataset.complete = String(done);
+  repaint("performance");
+}
+
+function requestSweep() {
+  const kind = app.values.curve;
+  if (app.sweeps[kind]?.complete) return showRobustness();
+  app.sweepGeneration += 1;
+  app.sweeps[kind] = { points: {}, complete: false, generation: app.sweepGeneration };
+  showRobustness();
+  app.evalWorker.postMessage({
+    type: "sweep", generation: app.sweepGeneration, kind, methods: methods(), seed: app.values.seed,
+  });
+}
+
+function showRobustness() {
+  const kind = app.values.curve;
+  const sweep = app.sweeps[kind] ?? { points: {} };
+  const magnitudes = Array.from(app.lab.magnitudes(kind));
+  const curves = methods().map((m) => ({ method: m, points: (sweep.points[m] ?? []).sort((a, b) => a.magnitude - b.magnitude) }));
+  const current = Math.max(0, magnitude(app.values, kind));
+  const robustness = { kind, current, range: [magnitudes[0], magnitudes[magnitudes.length - 1]], curves };
+  app.lab.setRobustness(JSON.stringify(robustness));
+  const done = curves.reduce((n, c) => n + c.points.length, 0);
+  const total = magnitudes.length * curves.length;
+  $("sweep-status").textContent = done < total ? `computing… ${done} of ${total} points` : "complete";
+  if (done === total) sweep.complete = true;
+  repaint("robustness");
+}
+
+function onEvalMessage({ data }) {
+  if (data.type === "performance" && data.generation === app.generation) {
+    app.performance[data.method] = data.values;
+    publishPerformance();
+    if (Object.keys(app.performance).length === methods().length) requestSweep();
+  } else if (data.type === "sweep-point") {
+    const sweep = app.sweeps[data.kind];
+    if (!sweep || sweep.generation !== data.generation) return;
+    (sweep.points[data.method] ??= []).push(data.point);
+    if (data.kind === app.values.curve) showRobustness();
+  } else if (data.type === "error") {
+    status.textContent = `Evaluation failed: ${data.message}`;
+  }
+}
+
+// --- events ----------------------------------------------------------------------------
+
+function onControl(field) {
+  app.values[field.name] = readControl(field);
+  showValues();
+  updateLink();
+  if (field.perturbation || field.name === "seed") {
+    app.lab.setPerturbation(JSON.stringify(perturbation(app.values)));
+    repaint("trajectories", "trial");
+    if (field.perturbation && app.values.curve !== field.name) {
+      app.values.curve = field.name;
+      showValues();
+      updateLink();
+    }
+    if (field.name === "seed") app.sweeps = {};
+    requestEvaluation();
+    showRobustness();
+  } else if (["method", "task", "trial"].includes(field.name)) {
+    setView();
+    repaint("trajectories", "trial");
+  } else if (field.name === "curve") {
+    requestSweep();
+  } else if (field.name === "lr") {
+    app.training.setLearningRate(app.values.lr);
+  }
+}
+
+function wireControls() {
+  for (const field of FIELDS) {
+    const input = $(field.name);
+    if (!input || field.type === "list") continue;
+    input.addEventListener(input.type === "range" ? "input" : "change", () => onControl(field));
+  }
+  $("reset-perturbations").addEventListener("click", () => {
+    for (const field of FIELDS.filter((f) => f.perturbation)) app.values[field.name] = field.default;
+    showValues();
+    updateLink();
+    app.lab.setPerturbation(JSON.stringify(perturbation(app.values)));
+    repaint("trajectories", "trial");
+    requestEvaluation();
+    showRobustness();
+  });
+  $("hide-list").addEventListener("change", () => {
+    app.values.hide = [...document.querySelectorAll("#hide-list input:checked")].map((b) => b.value);
+    updateLink();
+  });
+  $("show-hidden").addEventListener("click", () => {
+    for (const el of document.querySelectorAll("[data-field]")) el.hidden = false;
+    $("show-hidden").hidden = true;
+  });
+  $("share").addEventListener("click", async () => {
+    const url = location.href;
     try {
-      drawLeakyResponse("leaky-chart", value);
-      status.textContent = `Drawn in ${(performance.now() - started).toFixed(1)} ms.`;
+      await navigator.clipboard.writeText(url);
+      $("file-message").textContent = "The link is copied: paste it anywhere to share this page.";
+    } catch {
+      $("file-message").textContent = `Copy this link: ${url}`;
+    }
+  });
+  $("save").addEventListener("click", () => {
+    const blob = new Blob([app.lab.modelBytes()], { type: "application/octet-stream" });
+    const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: "molap-networks.molap" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    $("file-message").textContent = "Saved molap-networks.molap.";
+  });
+  $("load").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    event.target.value = "";
+    if (!file) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      await loadModel(bytes);
+      $("file-message").textContent = `Loaded ${file.name}.`;
     } catch (err) {
-      showError(`Drawing failed: ${err.message ?? err}`);
+      $("file-message").textContent = `${file.name} was not loaded: ${err.message ?? err}. Nothing was changed.`;
     }
   });
 }
 
+// Replaces the model; throws (leaving everything as it was) when the file is bad.
+async function loadModel(bytes) {
+  const lab = new Lab(bytes);
+  app.lab?.free();
+  app.lab = lab;
+  app.bytes = bytes;
+  app.info = JSON.parse(lab.info());
+  app.sweeps = {};
+  lab.setPerturbation(JSON.stringify(perturbation(app.values)));
+  setView();
+  app.evalWorker?.terminate();
+  app.evalWorker = new Worker(new URL("./eval-worker.js", import.meta.url), { type: "module" });
+  app.evalWorker.onmessage = onEvalMessage;
+  app.evalWorker.onerror = (e) => showError(`The evaluation worker failed: ${e.message}`);
+  app.evalWorker.postMessage({ type: "init", bytes: bytes.slice().buffer });
+  app.training?.setModel(bytes);
+  requestEvaluation();
+  showRobustness();
+  repaint(...PANELS);
+}
+
 async function main() {
+  const started = performance.now();
   try {
     await init();
   } catch (err) {
     showError(`The simulator could not be loaded: ${err.message ?? err}`);
     return;
   }
-  tau.addEventListener("input", scheduleDraw);
-  scheduleDraw();
+  const { values, messages } = readLink(location.search);
+  app.values = values;
+  showLinkMessages(messages);
+  try {
+    const response = await fetch("models/default.molap");
+    if (!response.ok) throw new Error(`the default model could not be fetched (HTTP ${response.status})`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    app.training = new Training({
+      getValues: () => app.values,
+      onWeights: (method, weights, curve) => {
+        app.lab.setWeights(method, weights);
+        app.lab.setLearningCurve(curve);
+        app.evalWorker.postMessage({ type: "weights", method, weights });
+        app.sweeps = {};
+        if (method === app.values.method) repaint("trajectories", "trial");
+        repaint("learning");
+      },
+      onSettled: () => requestEvaluation(),
+    });
+    await loadModel(bytes);
+    buildControls();
+    showValues();
+    applyHidden();
+    updateLink();
+    wireControls();
+    wireExports(() => app.lab);
+    requestAnimationFrame(() => {
+      const ms = performance.now() - started;
+      status.textContent = `Ready: first plots in ${ms.toFixed(0)} ms after loading.`;
+      document.body.dataset.loadMs = ms.toFixed(0);
+      document.body.dataset.ready = "true";
+    });
+  } catch (err) {
+    showError(`The simulator could not start: ${err.message ?? err}`);
+  }
 }
 
 main();

@@ -18,7 +18,7 @@ const SHORT: [&str; 9] = [
     "Multi DM",
 ];
 
-/// Grouped bars: one group per task, one bar per method; unknown values (NaN) left out.
+/// Grouped bars: one group per task, one bar per method; unknown values (negative) left out.
 pub fn draw_performance<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     rows: &[MethodPerformance],
@@ -35,7 +35,13 @@ pub fn draw_performance<DB: DrawingBackend>(
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(n)
-        .x_label_formatter(&|x| SHORT.get(x.round() as usize).copied().unwrap_or("").to_string())
+        .x_label_formatter(&|x| {
+            SHORT
+                .get(x.round() as usize)
+                .copied()
+                .unwrap_or("")
+                .to_string()
+        })
         .y_desc("fraction correct")
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 14))
@@ -43,10 +49,15 @@ pub fn draw_performance<DB: DrawingBackend>(
     let width = 0.8 / rows.len().max(1) as f64;
     for (m, row) in rows.iter().enumerate() {
         let colour = method_colour(row.method);
-        let bars = row.per_task.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(t, &v)| {
-            let x0 = t as f64 - 0.4 + m as f64 * width;
-            Rectangle::new([(x0, 0.0), (x0 + width * 0.9, v)], colour.filled())
-        });
+        let bars = row
+            .per_task
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite() && **v >= 0.0)
+            .map(|(t, &v)| {
+                let x0 = t as f64 - 0.4 + m as f64 * width;
+                Rectangle::new([(x0, 0.0), (x0 + width * 0.9, v)], colour.filled())
+            });
         chart
             .draw_series(bars)?
             .label(row.method.label())
@@ -65,13 +76,25 @@ pub fn draw_learning<DB: DrawingBackend>(
     let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
     let max_trials = curves
         .iter()
-        .flat_map(|c| c.loss.iter().map(|p| p.trials).chain(c.performance.iter().map(|p| p.trials)))
+        .flat_map(|c| {
+            c.loss
+                .iter()
+                .map(|p| p.trials)
+                .chain(c.performance.iter().map(|p| p.trials))
+        })
         .max()
         .unwrap_or(1)
         .max(1) as f64;
-    let losses = curves.iter().flat_map(|c| c.loss.iter().map(|p| p.loss)).filter(|l| *l > 0.0 && l.is_finite());
+    let losses = curves
+        .iter()
+        .flat_map(|c| c.loss.iter().map(|p| p.loss))
+        .filter(|l| *l > 0.0 && l.is_finite());
     let (lo, hi) = losses.fold((f64::INFINITY, 0.0_f64), |(a, b), l| (a.min(l), b.max(l)));
-    let (lo, hi) = if lo < hi { (lo * 0.8, hi * 1.25) } else { (1e-3, 1.0) };
+    let (lo, hi) = if lo < hi {
+        (lo * 0.8, hi * 1.25)
+    } else {
+        (1e-3, 1.0)
+    };
 
     let mut chart = ChartBuilder::on(&left)
         .caption("Training loss", (FONT, 18))
@@ -90,11 +113,17 @@ pub fn draw_learning<DB: DrawingBackend>(
     for curve in curves {
         let Some(method) = curve.method else { continue };
         let colour = method_colour(method);
-        let points = curve.loss.iter().filter(|p| p.loss > 0.0 && p.loss.is_finite()).map(|p| (p.trials as f64, p.loss));
+        let points = curve
+            .loss
+            .iter()
+            .filter(|p| p.loss > 0.0 && p.loss.is_finite())
+            .map(|p| (p.trials as f64, p.loss));
         chart
             .draw_series(LineSeries::new(points, colour.stroke_width(2)))?
             .label(method.label())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+            });
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight)?;
 
@@ -121,7 +150,11 @@ pub fn draw_learning<DB: DrawingBackend>(
             .map(|p| (p.trials as f64, crate::eval::mean(&p.per_task)))
             .collect();
         chart.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?;
-        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
+        chart.draw_series(
+            points
+                .into_iter()
+                .map(|p| Circle::new(p, 3, colour.filled())),
+        )?;
     }
     area.present()
 }
@@ -154,17 +187,32 @@ pub fn draw_robustness<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?
             .label(curve.method.label())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+            });
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))?;
         chart.draw_series(curve.points.iter().filter(|p| p.spread > 0.0).map(|p| {
-            PathElement::new(vec![(p.magnitude, p.mean - p.spread), (p.magnitude, p.mean + p.spread)], colour.mix(0.6))
+            PathElement::new(
+                vec![
+                    (p.magnitude, p.mean - p.spread),
+                    (p.magnitude, p.mean + p.spread),
+                ],
+                colour.mix(0.6),
+            )
         }))?;
     }
     let now = r.current.clamp(a, b);
     chart
-        .draw_series(DashedLineSeries::new([(now, 0.0), (now, 1.05)], 6, 4, BLACK.stroke_width(2)))?
+        .draw_series(DashedLineSeries::new(
+            [(now, 0.0), (now, 1.05)],
+            6,
+            4,
+            BLACK.stroke_width(2),
+        ))?
         .label(format!("current value {}", trim(r.current)))
-        .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], BLACK.stroke_width(2)));
+        .legend(|(x, y)| {
+            PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], BLACK.stroke_width(2))
+        });
     legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
     area.present()
 }
@@ -189,7 +237,8 @@ pub fn draw_efficiency<DB: DrawingBackend>(
         .disable_y_mesh()
         .y_labels(rows.len())
         .y_label_formatter(&|y| {
-            rows.get(y.round() as usize).map_or(String::new(), |e| e.method.label().to_string())
+            rows.get(y.round() as usize)
+                .map_or(String::new(), |e| e.method.label().to_string())
         })
         .x_desc("number of parameters")
         .label_style((FONT, 14))
@@ -201,12 +250,19 @@ pub fn draw_efficiency<DB: DrawingBackend>(
         let trained = e.trained as f64;
         chart.draw_series([
             Rectangle::new([(0.0, y0), (trained, y1)], colour.filled()),
-            Rectangle::new([(trained, y0), (e.total as f64, y1)], colour.mix(0.25).filled()),
+            Rectangle::new(
+                [(trained, y0), (e.total as f64, y1)],
+                colour.mix(0.25).filled(),
+            ),
             Rectangle::new([(0.0, y0), (e.total as f64, y1)], colour.stroke_width(1)),
         ])?;
         let text = format!("{} trained / {} frozen", e.trained, e.total - e.trained);
         let style = TextStyle::from((FONT, 14)).color(&BLACK);
-        chart.draw_series(std::iter::once(Text::new(text, (e.total as f64 * 0.02, y1 + 0.05), style)))?;
+        chart.draw_series(std::iter::once(Text::new(
+            text,
+            (e.total as f64 * 0.02, y1 + 0.05),
+            style,
+        )))?;
     }
     chart
         .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?

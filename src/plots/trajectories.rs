@@ -76,12 +76,18 @@ fn draw_module<DB: DrawingBackend>(
     if let Some(base) = reference.modules.get(m) {
         for (b, points) in base.trials.iter().enumerate() {
             let colour = direction_colour(current.directions[b]).mix(0.25);
-            chart.draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(1)))?;
+            chart.draw_series(LineSeries::new(
+                points.iter().copied(),
+                colour.stroke_width(1),
+            ))?;
         }
     }
     for (b, points) in module.trials.iter().enumerate() {
         let colour = direction_colour(current.directions[b]);
-        chart.draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(2)))?;
+        chart.draw_series(LineSeries::new(
+            points.iter().copied(),
+            colour.stroke_width(2),
+        ))?;
         draw_epoch_marks(&mut chart, points, current, colour)?;
     }
     Ok(())
@@ -119,9 +125,12 @@ where
 {
     let at = || EmptyElement::at(p.clone());
     match k % 4 {
-        1 => area.draw(&(at() + Circle::new((0, 0), 5, colour.filled()) + Circle::new((0, 0), 5, &BLACK))),
+        1 => area.draw(
+            &(at() + Circle::new((0, 0), 5, colour.filled()) + Circle::new((0, 0), 5, &BLACK)),
+        ),
         2 => area.draw(
-            &(at() + Rectangle::new([(-4, -4), (4, 4)], colour.filled())
+            &(at()
+                + Rectangle::new([(-4, -4), (4, 4)], colour.filled())
                 + Rectangle::new([(-4, -4), (4, 4)], &BLACK)),
         ),
         3 => area.draw(&(at() + TriangleMarker::new((0, 0), 7, colour.filled()))),
@@ -130,7 +139,10 @@ where
 }
 
 /// The key: a colour wheel of stimulus directions and the epoch markers.
-fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, current: &Trajectories) -> DrawResult<DB> {
+fn draw_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    current: &Trajectories,
+) -> DrawResult<DB> {
     let style = TextStyle::from((FONT, 14)).color(&BLACK);
     area.draw(&Text::new("stimulus direction", (6, 20), style.clone()))?;
     let (cx, cy, r) = (70, 90, 44);
@@ -142,10 +154,22 @@ fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, current: &Traject
                 cy - (rad * theta.sin()).round() as i32,
             )
         };
-        area.draw(&PathElement::new(vec![at(r as f64 - 14.0), at(r as f64)], direction_colour(theta).stroke_width(5)))?;
+        area.draw(&PathElement::new(
+            vec![at(r as f64 - 14.0), at(r as f64)],
+            direction_colour(theta).stroke_width(5),
+        ))?;
     }
-    for (deg, dx, dy) in [(0, r + 4, -6), (90, -10, -r - 20), (180, -r - 30, -6), (270, -14, r + 4)] {
-        area.draw(&Text::new(format!("{deg}°"), (cx + dx, cy + dy), style.clone()))?;
+    for (deg, dx, dy) in [
+        (0, r + 4, -6),
+        (90, -10, -r - 20),
+        (180, -r - 30, -6),
+        (270, -14, r + 4),
+    ] {
+        area.draw(&Text::new(
+            format!("{deg}°"),
+            (cx + dx, cy + dy),
+            style.clone(),
+        ))?;
     }
 
     let mut y = 170;
@@ -153,13 +177,20 @@ fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, current: &Traject
     for (k, epoch) in current.epochs.iter().enumerate().skip(1) {
         y += 22;
         draw_marker(area, k, (16, y + 7), HSLColor(0.0, 0.0, 0.35))?;
-        area.draw(&Text::new(format!("{} starts", epoch.name), (30, y), style.clone()))?;
+        area.draw(&Text::new(
+            format!("{} starts", epoch.name),
+            (30, y),
+            style.clone(),
+        ))?;
     }
     y += 22;
     area.draw(&Circle::new((16, y + 7), 3, BLACK.filled()))?;
     area.draw(&Text::new("end of trial", (30, y), style.clone()))?;
     y += 22;
-    area.draw(&PathElement::new(vec![(6, y + 7), (26, y + 7)], BLACK.mix(0.25).stroke_width(1)))?;
+    area.draw(&PathElement::new(
+        vec![(6, y + 7), (26, y + 7)],
+        BLACK.mix(0.25).stroke_width(1),
+    ))?;
     area.draw(&Text::new("unperturbed", (30, y), style))?;
     Ok(())
 }

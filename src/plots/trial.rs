@@ -28,7 +28,11 @@ pub fn draw_trial<DB: DrawingBackend>(
     let colour = if view.correct { GOOD } else { BAD };
     let area = area.titled(title, (FONT, 20))?;
     let (top, rest) = area.split_vertically(28);
-    top.draw(&Text::new(verdict, (60, 4), TextStyle::from((FONT, 18).into_font().style(FontStyle::Bold)).color(&colour)))?;
+    top.draw(&Text::new(
+        verdict,
+        (60, 4),
+        TextStyle::from((FONT, 18).into_font().style(FontStyle::Bold)).color(&colour),
+    ))?;
     let rows = rest.split_evenly((3, 1));
     let end = view.inputs.len() as f64 * view.dt_ms;
 
@@ -59,7 +63,9 @@ pub fn draw_trial<DB: DrawingBackend>(
     chart
         .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
         .label("not scored (cost mask 0)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], UNSCORED.mix(0.35).filled()));
+        .legend(|(x, y)| {
+            Rectangle::new([(x, y - 5), (x + 16, y + 5)], UNSCORED.mix(0.35).filled())
+        });
     legend(&mut chart)?;
     area.present()
 }
@@ -69,9 +75,15 @@ fn verdict(view: &TrialView) -> String {
     let wanted = view.response.to_degrees();
     match view.answer {
         Some(answer) if view.correct => {
-            format!("correct: answered {:.0}°, wanted {wanted:.0}°", answer.to_degrees())
+            format!(
+                "correct: answered {:.0}°, wanted {wanted:.0}°",
+                answer.to_degrees()
+            )
         }
-        Some(answer) => format!("wrong: answered {:.0}°, wanted {wanted:.0}°", answer.to_degrees()),
+        Some(answer) => format!(
+            "wrong: answered {:.0}°, wanted {wanted:.0}°",
+            answer.to_degrees()
+        ),
         None => format!("wrong: still fixating at the end, wanted {wanted:.0}°"),
     }
 }
@@ -111,17 +123,27 @@ fn row<'a, DB: DrawingBackend>(
     for (k, epoch) in view.epochs.iter().enumerate() {
         let (a, b) = (epoch.start as f64 * dt, epoch.end as f64 * dt);
         let fill = EPOCH_FILLS[k % 2].filled();
-        chart.draw_series(std::iter::once(Rectangle::new([(a, y.start), (b, y.end)], fill)))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(a, y.start), (b, y.end)],
+            fill,
+        )))?;
         if y_name == "input" {
             let style = TextStyle::from((FONT, 13)).color(&RGBColor(60, 60, 60));
-            chart.draw_series(std::iter::once(Text::new(epoch.name.clone(), (a + dt, y.end - 0.05), style)))?;
+            chart.draw_series(std::iter::once(Text::new(
+                epoch.name.clone(),
+                (a + dt, y.end - 0.05),
+                style,
+            )))?;
         }
     }
     for (t, &m) in view.mask.iter().enumerate() {
         if m == 0.0 {
             let (a, b) = (t as f64 * dt, (t + 1) as f64 * dt);
             let fill = UNSCORED.mix(0.35).filled();
-            chart.draw_series(std::iter::once(Rectangle::new([(a, y.start), (b, y.start + 0.12 * (y.end - y.start))], fill)))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(a, y.start), (b, y.start + 0.12 * (y.end - y.start))],
+                fill,
+            )))?;
         }
     }
     Ok(chart)
@@ -135,12 +157,26 @@ fn output_pair<DB: DrawingBackend>(
     colour: RGBColor,
     name: &str,
 ) -> DrawResult<DB> {
-    let target: Vec<(f64, f64)> = times(view).zip(view.targets.iter().map(|v| f64::from(v[c]))).collect();
+    let target: Vec<(f64, f64)> = times(view)
+        .zip(view.targets.iter().map(|v| f64::from(v[c])))
+        .collect();
     chart
-        .draw_series(DashedLineSeries::new(target, 6, 4, colour.mix(0.7).stroke_width(2)))?
+        .draw_series(DashedLineSeries::new(
+            target,
+            6,
+            4,
+            colour.mix(0.7).stroke_width(2),
+        ))?
         .label(format!("{name} target"))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 6, y), (x + 10, y), (x + 16, y)], colour.mix(0.5).stroke_width(2)));
-    let output: Vec<(f64, f64)> = times(view).zip(view.outputs.iter().map(|v| f64::from(v[c]))).collect();
+        .legend(move |(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + 6, y), (x + 10, y), (x + 16, y)],
+                colour.mix(0.5).stroke_width(2),
+            )
+        });
+    let output: Vec<(f64, f64)> = times(view)
+        .zip(view.outputs.iter().map(|v| f64::from(v[c])))
+        .collect();
     line(chart, output, colour, 2, &format!("{name} output"))
 }
 
@@ -155,7 +191,9 @@ fn line<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(points, colour.stroke_width(width)))?
         .label(name)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(width)));
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(width))
+        });
     Ok(())
 }
 

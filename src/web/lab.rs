@@ -170,7 +170,12 @@ impl Lab {
                 )
             }
             "trial" => {
-                let title = format!("{} — trial {} of {}", self.task.name(), self.trial + 1, analysis::N_TRIALS);
+                let title = format!(
+                    "{} — trial {} of {}",
+                    self.task.name(),
+                    self.trial + 1,
+                    analysis::N_TRIALS
+                );
                 let view = self.trial_view()?;
                 trial::draw_trial(&area, &view, &title)
             }
@@ -198,7 +203,10 @@ impl Lab {
             "trial" => analysis::trial_csv(&self.trial_view()?),
             "performance" => report::performance_csv(&self.performance),
             "learning" => report::learning_csv(&self.learning),
-            "robustness" => self.robustness.as_ref().map_or_else(String::new, report::robustness_csv),
+            "robustness" => self
+                .robustness
+                .as_ref()
+                .map_or_else(String::new, report::robustness_csv),
             "efficiency" => report::efficiency_csv(&self.efficiency()),
             other => return Err(JsError::new(&format!("no panel called `{other}`"))),
         })
@@ -229,7 +237,8 @@ impl Lab {
         let curve: LearningCurve = parse_json(json, "learning curve")?;
         self.learning.retain(|c| c.method != curve.method);
         self.learning.push(curve);
-        self.learning.sort_by_key(|c| c.method.map(|m| Method::ALL.iter().position(|&a| a == m)));
+        self.learning
+            .sort_by_key(|c| c.method.map(|m| Method::ALL.iter().position(|&a| a == m)));
         Ok(())
     }
 
@@ -249,9 +258,15 @@ impl Lab {
             Some(e) => e,
             None => self.eval.insert(EvalSet::all(dt).map_err(js_error)?),
         };
-        let network = self.networks.iter().find(|(m, _)| *m == method).map(|(_, n)| n);
+        let network = self
+            .networks
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map(|(_, n)| n);
         let network = network.ok_or_else(|| JsError::new("the model has no such method"))?;
-        let values = eval.evaluate(network, &self.perturbation).map_err(js_error)?;
+        let values = eval
+            .evaluate(network, &self.perturbation)
+            .map_err(js_error)?;
         Ok(Float64Array::from(values.as_slice()))
     }
 
@@ -280,7 +295,9 @@ impl Lab {
     pub fn magnitudes(&self, kind: &str) -> Result<Float64Array, JsError> {
         let kind = Kind::from_name(kind).map_err(js_error)?;
         let n_modules = self.model.config.network.modules.len();
-        Ok(Float64Array::from(sweep::default_magnitudes(kind, n_modules).as_slice()))
+        Ok(Float64Array::from(
+            sweep::default_magnitudes(kind, n_modules).as_slice(),
+        ))
     }
 
     /// Replaces `method`'s weights (as `TrainerHandle::weights` exports them) and refits the
@@ -317,7 +334,11 @@ impl Lab {
                     trained.performance = p.per_task.clone();
                 }
             }
-            if let Some(curve) = self.learning.iter().find(|c| c.method == Some(trained.method)) {
+            if let Some(curve) = self
+                .learning
+                .iter()
+                .find(|c| c.method == Some(trained.method))
+            {
                 trained.history = curve.loss.clone();
                 trained.curve = curve.performance.clone();
                 trained.trials = curve.loss.last().map_or(trained.trials, |p| p.trials);
@@ -338,9 +359,22 @@ impl Lab {
 
     fn title(&self) -> String {
         let p = &self.perturbation;
-        let perturbed = *p != Perturbation { seed: p.seed, ..Perturbation::default() };
-        let state = if perturbed { "perturbed (bold) over unperturbed (faded)" } else { "unperturbed" };
-        format!("{}, {}: {} trials, {state}", self.method.label(), self.task.name(), analysis::N_TRIALS)
+        let perturbed = *p
+            != Perturbation {
+                seed: p.seed,
+                ..Perturbation::default()
+            };
+        let state = if perturbed {
+            "perturbed (bold) over unperturbed (faded)"
+        } else {
+            "unperturbed"
+        };
+        format!(
+            "{}, {}: {} trials, {state}",
+            self.method.label(),
+            self.task.name(),
+            analysis::N_TRIALS
+        )
     }
 
     fn efficiency(&self) -> Vec<Efficiency> {
@@ -348,7 +382,11 @@ impl Lab {
             .iter()
             .map(|(method, network)| {
                 let (trained, total) = parameter_counts(*method, network);
-                Efficiency { method: *method, trained, total }
+                Efficiency {
+                    method: *method,
+                    trained,
+                    total,
+                }
             })
             .collect()
     }
@@ -376,14 +414,17 @@ impl Lab {
     /// Fits the axes and computes the current trajectories and trace, when missing.
     fn ensure_current(&mut self) -> Result<(), JsError> {
         if self.projector.is_none() {
-            let projector = Projector::fit(self.network(self.method)?, self.task).map_err(js_error)?;
+            let projector =
+                Projector::fit(self.network(self.method)?, self.task).map_err(js_error)?;
             self.projector = Some((self.method, projector));
             self.current = None;
         }
         if self.current.is_none() {
             let network = self.network(self.method)?;
             let (_, projector) = self.projector.as_ref().expect("just fitted");
-            let trace = projector.run(network, &self.perturbation).map_err(js_error)?;
+            let trace = projector
+                .run(network, &self.perturbation)
+                .map_err(js_error)?;
             let trajectories = projector.project(&trace, &network.modules());
             self.current = Some((trajectories, trace));
         }

@@ -67,7 +67,10 @@ const GROUPS: [Group; 5] = Group::ALL;
 /// Every parameter of `network`, group after group (`w_in`, `w_rec`, `b`, `w_out`, `b_out`,
 /// each column-major).
 fn flatten(network: &Network<f32>) -> Float32Array {
-    let values: Vec<f32> = GROUPS.iter().flat_map(|&g| network.params.group(g).to_vec()).collect();
+    let values: Vec<f32> = GROUPS
+        .iter()
+        .flat_map(|&g| network.params.group(g).to_vec())
+        .collect();
     Float32Array::from(values.as_slice())
 }
 

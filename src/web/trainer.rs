@@ -57,7 +57,10 @@ impl TrainerHandle {
         let s: Settings = parse_json(settings, "training settings")?;
         let config = ExperimentConfig {
             task: TrainConfig {
-                adam: AdamConfig { lr: s.lr, ..model.config.task.adam },
+                adam: AdamConfig {
+                    lr: s.lr,
+                    ..model.config.task.adam
+                },
                 batch_size: s.batch_size,
                 trials: s.trials,
                 seed: model.config.task.seed.wrapping_add(s.seed),
@@ -69,13 +72,26 @@ impl TrainerHandle {
         let trainer = match s.from.as_str() {
             "pretrained" => methods::task_trainer(method, &config, &pretrained(&model)?),
             "scratch" => scratch(method, &config, s.seed),
-            other => Err(Error::invalid("from", format!("`{other}` is not pretrained or scratch"))),
+            other => Err(Error::invalid(
+                "from",
+                format!("`{other}` is not pretrained or scratch"),
+            )),
         }
         .map_err(js_error)?;
         let full = EvalSet::all(config.network.dt_ms).map_err(js_error)?;
         let picked: Vec<usize> = (0..PROGRESS_TRIALS).collect();
-        let batches = full.batches.iter().map(|(t, b)| (*t, analysis::select_trials(b, &picked))).collect();
-        Ok(TrainerHandle { trainer, method, eval: EvalSet { batches }, curve: Vec::new(), diverged: None })
+        let batches = full
+            .batches
+            .iter()
+            .map(|(t, b)| (*t, analysis::select_trials(b, &picked)))
+            .collect();
+        Ok(TrainerHandle {
+            trainer,
+            method,
+            eval: EvalSet { batches },
+            curve: Vec::new(),
+            diverged: None,
+        })
     }
 
     /// Trains up to `iterations` iterations (fewer when the budget runs out or training
@@ -91,8 +107,14 @@ impl TrainerHandle {
             }
         }
         let per_task = if evaluate || self.trainer.done() {
-            let values = self.eval.evaluate(&self.trainer.network, &Default::default()).map_err(js_error)?;
-            self.curve.push(PerformancePoint { trials: self.trainer.trials, per_task: values.clone() });
+            let values = self
+                .eval
+                .evaluate(&self.trainer.network, &Default::default())
+                .map_err(js_error)?;
+            self.curve.push(PerformancePoint {
+                trials: self.trainer.trials,
+                per_task: values.clone(),
+            });
             Some(values)
         } else {
             None
@@ -132,7 +154,11 @@ impl TrainerHandle {
 
 /// The pre-trained parts of a model file.
 fn pretrained(model: &Model) -> Result<Pretrained, JsError> {
-    let modules = model.modules.iter().map(|m| m.to_network()).collect::<crate::Result<_>>();
+    let modules = model
+        .modules
+        .iter()
+        .map(|m| m.to_network())
+        .collect::<crate::Result<_>>();
     Ok(Pretrained {
         primitives: model.primitives.clone(),
         modules: modules.map_err(js_error)?,
@@ -142,6 +168,14 @@ fn pretrained(model: &Model) -> Result<Pretrained, JsError> {
 
 /// A run from fresh random weights with `method`'s connectivity, every parameter trained.
 fn scratch(method: Method, config: &ExperimentConfig, seed: u64) -> crate::Result<Trainer> {
-    let network = Network::random(&config.network_for(method), config.seed.wrapping_add(500 + seed))?;
-    Trainer::new(network, Trainable::all(), Objective::Tasks, config.task.clone())
+    let network = Network::random(
+        &config.network_for(method),
+        config.seed.wrapping_add(500 + seed),
+    )?;
+    Trainer::new(
+        network,
+        Trainable::all(),
+        Objective::Tasks,
+        config.task.clone(),
+    )
 }
