@@ -8,7 +8,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::plots::{DrawResult, FONT, method_colour};
+use crate::plots::{DrawResult, FONT, Key, LEGEND_WIDTH, method_colour, side_legend};
 use crate::report::{Efficiency, LearningCurve, MethodPerformance, Robustness};
 use crate::tasks::Task;
 
@@ -28,6 +28,7 @@ pub fn draw_performance<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .caption("Performance per task, now", (FONT, 18))
         .margin(10)
+        .margin_right(LEGEND_WIDTH as u32)
         .x_label_area_size(36)
         .y_label_area_size(56)
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..1.05)?;
@@ -58,12 +59,13 @@ pub fn draw_performance<DB: DrawingBackend>(
                 let x0 = t as f64 - 0.4 + m as f64 * width;
                 Rectangle::new([(x0, 0.0), (x0 + width * 0.9, v)], colour.filled())
             });
-        chart
-            .draw_series(bars)?
-            .label(row.method.label())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
+        chart.draw_series(bars)?;
     }
-    legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+    let keys: Vec<_> = rows
+        .iter()
+        .map(|r| (r.method.label().to_string(), method_colour(r.method), Key::Block))
+        .collect();
+    side_legend(area, 50, &keys)?;
     area.present()
 }
 
@@ -171,6 +173,7 @@ pub fn draw_robustness<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .caption(format!("Robustness to {}", r.kind.label()), (FONT, 18))
         .margin(10)
+        .margin_right(LEGEND_WIDTH as u32)
         .x_label_area_size(40)
         .y_label_area_size(56)
         .build_cartesian_2d(a..b, 0.0..1.05)?;
@@ -223,12 +226,12 @@ pub fn draw_efficiency<DB: DrawingBackend>(
     rows: &[Efficiency],
 ) -> DrawResult<DB> {
     area.fill(&WHITE)?;
-    let max = rows.iter().map(|e| e.total).max().unwrap_or(1).max(1) as f64 * 1.15;
+    let max = rows.iter().map(|e| e.total).max().unwrap_or(1).max(1) as f64 * 1.05;
     let n = rows.len().max(1) as f64;
     let mut chart = ChartBuilder::on(area)
         .caption("Parameters per method", (FONT, 18))
         .margin(10)
-        .margin_right(24)
+        .margin_right(LEGEND_WIDTH as u32)
         .x_label_area_size(40)
         .y_label_area_size(150)
         .build_cartesian_2d(0.0..max, -0.5..(n - 0.5))?;
@@ -245,7 +248,7 @@ pub fn draw_efficiency<DB: DrawingBackend>(
         .axis_desc_style((FONT, 14))
         .draw()?;
     for (i, e) in rows.iter().enumerate() {
-        let (y0, y1) = (i as f64 - 0.3, i as f64 + 0.3);
+        let (y0, y1) = (i as f64 - 0.38, i as f64 + 0.02);
         let colour = method_colour(e.method);
         let trained = e.trained as f64;
         chart.draw_series([
@@ -260,19 +263,16 @@ pub fn draw_efficiency<DB: DrawingBackend>(
         let style = TextStyle::from((FONT, 14)).color(&BLACK);
         chart.draw_series(std::iter::once(Text::new(
             text,
-            (e.total as f64 * 0.02, y1 + 0.05),
+            (max * 0.005, i as f64 + 0.42),
             style,
         )))?;
     }
-    chart
-        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
-        .label("trained (solid)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], BLACK.mix(0.8).filled()));
-    chart
-        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
-        .label("frozen (pale)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], BLACK.mix(0.2).filled()));
-    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+    let grey = RGBColor(90, 90, 90);
+    let keys = [
+        ("trained".to_string(), grey, Key::Block),
+        ("frozen".to_string(), grey, Key::Pale),
+    ];
+    side_legend(area, 50, &keys)?;
     area.present()
 }
 

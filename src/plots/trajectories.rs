@@ -145,7 +145,7 @@ fn draw_key<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let style = TextStyle::from((FONT, 14)).color(&BLACK);
     area.draw(&Text::new("stimulus direction", (6, 20), style.clone()))?;
-    let (cx, cy, r) = (70, 90, 44);
+    let (cx, cy, r) = (70, 112, 44);
     for i in 0..72 {
         let theta = i as f64 / 72.0 * TAU;
         let at = |rad: f64| {
@@ -172,7 +172,7 @@ fn draw_key<DB: DrawingBackend>(
         ))?;
     }
 
-    let mut y = 170;
+    let mut y = 190;
     area.draw(&Text::new("marks on each path", (6, y), style.clone()))?;
     for (k, epoch) in current.epochs.iter().enumerate().skip(1) {
         y += 22;

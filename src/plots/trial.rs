@@ -6,7 +6,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::analysis::TrialView;
-use crate::plots::{DrawResult, FONT};
+use crate::plots::{DrawResult, FONT, Key, LEGEND_WIDTH, side_legend};
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
@@ -24,20 +24,16 @@ pub fn draw_trial<DB: DrawingBackend>(
     title: &str,
 ) -> DrawResult<DB> {
     area.fill(&WHITE)?;
-    let verdict = verdict(view);
     let colour = if view.correct { GOOD } else { BAD };
     let area = area.titled(title, (FONT, 20))?;
     let (top, rest) = area.split_vertically(28);
-    top.draw(&Text::new(
-        verdict,
-        (60, 4),
-        TextStyle::from((FONT, 18).into_font().style(FontStyle::Bold)).color(&colour),
-    ))?;
+    let bold = (FONT, 18).into_font().style(FontStyle::Bold);
+    top.draw(&Text::new(verdict(view), (64, 4), TextStyle::from(bold).color(&colour)))?;
     let rows = rest.split_evenly((3, 1));
     let end = view.inputs.len() as f64 * view.dt_ms;
 
     // Inputs: the fixation cue and both modalities.
-    let mut chart = row(&rows[0], view, end, -1.2..1.2, "input", false)?;
+    let mut chart = row(&rows[0], view, end, -1.3..1.6, "input", false)?;
     let series: [(&str, usize, RGBColor); 5] = [
         ("fixation cue", 0, RGBColor(0, 0, 0)),
         ("mod. 1 sin", 1, RGBColor(36, 86, 199)),
@@ -45,30 +41,28 @@ pub fn draw_trial<DB: DrawingBackend>(
         ("mod. 2 sin", 3, RGBColor(200, 90, 20)),
         ("mod. 2 cos", 4, RGBColor(240, 170, 110)),
     ];
+    let mut keys = Vec::new();
     for (name, c, colour) in series {
         let points = times(view).zip(view.inputs.iter().map(move |v| f64::from(v[c])));
-        line(&mut chart, points.collect(), colour, 1, name)?;
+        chart.draw_series(LineSeries::new(points, colour.stroke_width(1)))?;
+        keys.push((name.to_string(), colour, Key::Solid));
     }
-    legend(&mut chart)?;
+    side_legend(&rows[0], 12, &keys)?;
 
     // Fixation output against its target.
     let mut chart = row(&rows[1], view, end, -0.2..1.1, "fixation", false)?;
-    output_pair(&mut chart, view, 0, RGBColor(0, 0, 0), "fixation")?;
-    legend(&mut chart)?;
+    let keys = output_pair(&mut chart, view, 0, RGBColor(0, 0, 0), "fixation")?;
+    side_legend(&rows[1], 12, &keys)?;
 
     // Response outputs against their targets.
     let mut chart = row(&rows[2], view, end, -1.3..1.3, "response", true)?;
-    output_pair(&mut chart, view, 1, RGBColor(36, 86, 199), "sin")?;
-    output_pair(&mut chart, view, 2, RGBColor(200, 90, 20), "cos")?;
-    chart
-        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
-        .label("not scored (cost mask 0)")
-        .legend(|(x, y)| {
-            Rectangle::new([(x, y - 5), (x + 16, y + 5)], UNSCORED.mix(0.35).filled())
-        });
-    legend(&mut chart)?;
+    let mut keys = output_pair(&mut chart, view, 1, RGBColor(36, 86, 199), "sin")?;
+    keys.extend(output_pair(&mut chart, view, 2, RGBColor(200, 90, 20), "cos")?);
+    keys.push(("not scored".into(), UNSCORED, Key::Pale));
+    side_legend(&rows[2], 12, &keys)?;
     area.present()
 }
+
 
 /// "correct" or "wrong", with the answer against the wanted direction.
 fn verdict(view: &TrialView) -> String {
@@ -104,7 +98,7 @@ fn row<'a, DB: DrawingBackend>(
 ) -> Result<Chart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut chart = ChartBuilder::on(area)
         .margin_left(8)
-        .margin_right(180)
+        .margin_right(LEGEND_WIDTH as u32)
         .x_label_area_size(if last { 40 } else { 18 })
         .y_label_area_size(56)
         .build_cartesian_2d(0.0..end, y.clone())?;
@@ -115,6 +109,7 @@ fn row<'a, DB: DrawingBackend>(
         .x_desc(if last { "time (ms)" } else { "" })
         .y_desc(format!("{y_name} (a.u.)"))
         .x_labels(10)
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(3)
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 14))
@@ -149,65 +144,22 @@ fn row<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
-/// Output channel `c` (solid) and its target (dashed) in one colour.
+/// Output channel `c` (solid) and its target (dashed) in one colour; returns their keys.
 fn output_pair<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
     view: &TrialView,
     c: usize,
     colour: RGBColor,
     name: &str,
-) -> DrawResult<DB> {
-    let target: Vec<(f64, f64)> = times(view)
-        .zip(view.targets.iter().map(|v| f64::from(v[c])))
-        .collect();
-    chart
-        .draw_series(DashedLineSeries::new(
-            target,
-            6,
-            4,
-            colour.mix(0.7).stroke_width(2),
-        ))?
-        .label(format!("{name} target"))
-        .legend(move |(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + 6, y), (x + 10, y), (x + 16, y)],
-                colour.mix(0.5).stroke_width(2),
-            )
-        });
-    let output: Vec<(f64, f64)> = times(view)
-        .zip(view.outputs.iter().map(|v| f64::from(v[c])))
-        .collect();
-    line(chart, output, colour, 2, &format!("{name} output"))
-}
-
-/// A labelled line.
-fn line<DB: DrawingBackend>(
-    chart: &mut Chart<'_, DB>,
-    points: Vec<(f64, f64)>,
-    colour: RGBColor,
-    width: u32,
-    name: &str,
-) -> DrawResult<DB> {
-    chart
-        .draw_series(LineSeries::new(points, colour.stroke_width(width)))?
-        .label(name)
-        .legend(move |(x, y)| {
-            PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(width))
-        });
-    Ok(())
-}
-
-/// The row's legend, outside the plot on the right.
-fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>) -> DrawResult<DB> {
-    let (width, _) = chart.plotting_area().dim_in_pixel();
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::Coordinate(width as i32 + 8, 0))
-        .label_font((FONT, 13))
-        .margin(2)
-        .legend_area_size(22)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.2))
-        .draw()?;
-    Ok(())
+) -> Result<Vec<(String, RGBColor, Key)>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let value = |v: &[f32; 3]| f64::from(v[c]);
+    let target: Vec<(f64, f64)> = times(view).zip(view.targets.iter().map(value)).collect();
+    let style = colour.mix(0.8).stroke_width(2);
+    chart.draw_series(DashedLineSeries::new(target, 6, 4, style))?;
+    let output: Vec<(f64, f64)> = times(view).zip(view.outputs.iter().map(value)).collect();
+    chart.draw_series(LineSeries::new(output, colour.stroke_width(2)))?;
+    Ok(vec![
+        (format!("{name} target"), colour, Key::Dashed),
+        (format!("{name} output"), colour, Key::Solid),
+    ])
 }
