@@ -117,6 +117,7 @@ function repaint(...panels) {
     const ms = performance.now() - started;
     status.textContent = `Repainted in ${ms.toFixed(0)} ms.`;
     status.dataset.repaintMs = ms.toFixed(1);
+    status.dataset.repaints = String(Number(status.dataset.repaints ?? 0) + 1);
   });
 }
 

@@ -27,7 +27,7 @@ pub fn method_colour(method: Method) -> RGBColor {
 }
 
 /// Width of the legend margin on the right of a plot, pixels.
-pub const LEGEND_WIDTH: i32 = 170;
+pub const LEGEND_WIDTH: i32 = 190;
 
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -240,14 +240,19 @@ pub fn draw_efficiency<DB: DrawingBackend>(
         .disable_y_mesh()
         .y_labels(rows.len())
         .y_label_formatter(&|y| {
-            rows.get(y.round() as usize)
+            // The first method on top.
+            let i = rows.len() as f64 - 1.0 - y.round();
+            rows.get(i as usize)
                 .map_or(String::new(), |e| e.method.label().to_string())
         })
         .x_desc("number of parameters")
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 14))
         .draw()?;
-    for (i, e) in rows.iter().enumerate() {
+    for (k, e) in rows.iter().enumerate() {
+        // The first method on top.
+        let i = rows.len() - 1 - k;
         let (y0, y1) = (i as f64 - 0.38, i as f64 + 0.02);
         let colour = method_colour(e.method);
         let trained = e.trained as f64;

@@ -81,3 +81,37 @@ export async function screenshot(page, name) {
   mkdirSync(OUTPUT, { recursive: true });
   await page.screenshot({ path: path.join(OUTPUT, name), fullPage: true });
 }
+
+/** Opens the page at `query` and waits until its first plots are drawn. */
+export async function openReady(browser, server, query = "") {
+  const page = await openPage(browser, `${server.url}${query}`);
+  await page.waitForFunction(
+    () => document.body.dataset.ready === "true" || !document.getElementById("panic").hidden,
+    null, { timeout: 30000 },
+  );
+  return page;
+}
+
+/** Waits until the performance table holds every method's numbers. */
+export function performanceComplete(page, timeout = 90000) {
+  return page.waitForFunction(
+    () => document.getElementById("perf-table").dataset.complete === "true", null, { timeout });
+}
+
+/** The performance table as { "method/task": value }. */
+export function performanceTable(page) {
+  return page.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll("#perf-table td[data-value]")]
+      .map((td) => [`${td.dataset.method}/${td.dataset.task}`, td.dataset.value])));
+}
+
+/** Number of repaints so far (each repaint is one animation frame drawing some panels). */
+export function repaints(page) {
+  return page.evaluate(() => Number(document.getElementById("status").dataset.repaints ?? 0));
+}
+
+/** Waits for a repaint after `count`. */
+export function repaintAfter(page, count) {
+  return page.waitForFunction(
+    (n) => Number(document.getElementById("status").dataset.repaints ?? 0) > n, count);
+}

@@ -1,0 +1,87 @@
+// Links: a shared link restores the same controls and numbers in a fresh page; a bad link
+// shows a message naming the field and the value used, and the page still works.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startServer, launchBrowser, openReady, inkedPixels, performanceComplete, performanceTable,
+} from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const CONTROL_IDS = [
+  "method", "task", "seed", "trial", "rec_weight_noise", "input_weight_noise", "unit_loss",
+  "module_loss", "input_noise", "recurrent_noise", "synapse_loss", "curve", "lr", "batch_size",
+];
+
+function controls(page) {
+  return page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id, document.getElementById(id).value])), CONTROL_IDS);
+}
+
+test("a shared link restores the controls and the per-task performance", async () => {
+  const first = await openReady(browser, server);
+  await first.locator("#method").selectOption("monolithic");
+  await first.locator("#task").selectOption("delayanti");
+  await first.locator("#seed").fill("7");
+  await first.locator("#seed").dispatchEvent("change");
+  await first.locator("#unit_loss").fill("0.2");
+  await first.locator("#module_loss").selectOption("3");
+  await first.locator("#classroom summary").click();
+  await first.locator("#hide-list input[value=training]").check();
+  await performanceComplete(first);
+  const link = first.url();
+  const numbers = await performanceTable(first);
+  const values = await controls(first);
+  assert.equal(Object.keys(numbers).length, 36);
+  await first.close();
+
+  const second = await openReady(browser, server, new URL(link).search);
+  assert.deepEqual(await controls(second), values);
+  assert.equal(await second.locator("#training").isHidden(), true, "the classroom link hides training");
+  await performanceComplete(second);
+  assert.deepEqual(await performanceTable(second), numbers);
+  assert.equal(await second.locator("#link-messages").isHidden(), true);
+  assert.deepEqual(second.errors, []);
+  await second.close();
+});
+
+// Each bad link, a field the message must name and the control value used instead.
+const BAD_LINKS = [
+  ["?v=1&rec_weight_noise=abc", /"rec_weight_noise".*not a number.*used 0/, ["rec_weight_noise", "0"]],
+  ["?v=1&unit_loss=5", /"unit_loss".*outside 0 to 1.*used 1/, ["unit_loss", "1"]],
+  ["?v=1&trial=2.5", /"trial".*whole number/, ["trial", "1"]],
+  ["?v=1&module_loss=7", /"module_loss".*not one of/, ["module_loss", "none"]],
+  ["?v=1&colour=blue", /"colour" is unknown/, ["method", "molap"]],
+  ["?v=0&method=monolithic", /version "0"/, ["method", "monolithic"]],
+  ["?method=random_modules", /no version/, ["method", "random_modules"]],
+  [`?v=1&seed=${"9".repeat(3000)}`, /characters long/, ["seed", "0"]],
+  ["?v=1&task=%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E", /"task": "<script>/, ["task", "memorypro"]],
+  ["?v=1&hide=method,%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E", /"hide".*unknown controls/, ["method", "molap"]],
+];
+
+test("malformed links show a message naming the field and leave a working page", async () => {
+  for (const [query, message, [id, value]] of BAD_LINKS) {
+    const page = await openReady(browser, server, query);
+    const messages = page.locator("#link-messages");
+    assert.equal(await messages.isVisible(), true, `no message for ${query.slice(0, 60)}`);
+    assert.match(await messages.textContent(), message);
+    assert.equal(await page.locator(`#${id}`).inputValue(), value, `${id} after ${query.slice(0, 60)}`);
+    assert.equal(await page.locator("#panic").isHidden(), true);
+    assert.equal(await page.evaluate(() => window.__xss), undefined, "markup in a link never runs");
+    assert.equal(await page.locator("#link-messages script, #link-messages img").count(), 0);
+    assert.ok((await inkedPixels(page, "trajectories-canvas")) > 3000);
+    assert.match(page.url(), /[?&]v=1&/, "the address holds a clean link again");
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});

@@ -1,0 +1,132 @@
+// The page opens on the embedded default and draws every panel; every perturbation control
+// changes the plots and the link, and the reset restores the unperturbed picture exactly.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startServer, launchBrowser, openReady, inkedPixels, canvasSnapshot, screenshot,
+  performanceComplete, repaints, repaintAfter,
+} from "./harness.mjs";
+
+const CANVASES = [
+  "trajectories-canvas", "trial-canvas", "performance-canvas", "learning-canvas",
+  "robustness-canvas", "efficiency-canvas",
+];
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("the default opens with every panel drawn and no console error", async () => {
+  const page = await openReady(browser, server);
+  assert.equal(await page.locator("#panic").isHidden(), true);
+  assert.equal(await page.locator("#link-messages").isHidden(), true);
+  const loadMs = Number(await page.evaluate(() => document.body.dataset.loadMs));
+  console.log(`load -> first plots: ${loadMs} ms`);
+  await performanceComplete(page);
+  for (const id of CANVASES) {
+    const inked = await inkedPixels(page, id);
+    assert.ok(inked > 3000, `only ${inked} drawn pixels on ${id}`);
+  }
+  assert.equal(await page.locator("#perf-table td[data-value]").count(), 36);
+  assert.match(page.url(), /[?&]v=1&method=molap&task=memorypro/);
+  for (const id of ["method", "task", "rec_weight_noise", "lr", "budget", "curve"]) {
+    assert.equal(await page.locator(`label[for="${id}"]`).count(), 1, `${id} has a label`);
+  }
+  await page.waitForTimeout(1500);
+  await screenshot(page, "default.png");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+// Each perturbation control and a value that changes the network.
+const CONTROLS = [
+  ["rec_weight_noise", "0.8"],
+  ["input_weight_noise", "1"],
+  ["unit_loss", "0.3"],
+  ["module_loss", "2"],
+  ["input_noise", "8"],
+  ["recurrent_noise", "8"],
+  ["synapse_loss", "0.5"],
+];
+
+test("each perturbation changes both plots and the link; reset restores them exactly", async () => {
+  const page = await openReady(browser, server);
+  const baseline = {
+    trajectories: await canvasSnapshot(page, "trajectories-canvas"),
+    trial: await canvasSnapshot(page, "trial-canvas"),
+  };
+  for (const [id, value] of CONTROLS) {
+    const count = await repaints(page);
+    const control = page.locator(`#${id}`);
+    if (await control.evaluate((el) => el.tagName === "SELECT")) await control.selectOption(value);
+    else await control.fill(value);
+    await repaintAfter(page, count);
+    assert.notEqual(await canvasSnapshot(page, "trajectories-canvas"), baseline.trajectories, `${id} moved the trajectories`);
+    assert.notEqual(await canvasSnapshot(page, "trial-canvas"), baseline.trial, `${id} changed the trial`);
+    assert.equal(new URL(page.url()).searchParams.get(id), value, `${id} is in the link`);
+    assert.equal(await page.locator("#curve").inputValue(), id, "the robustness panel follows the slider");
+
+    const again = await repaints(page);
+    await page.locator("#reset-perturbations").click();
+    await repaintAfter(page, again);
+    assert.equal(await canvasSnapshot(page, "trajectories-canvas"), baseline.trajectories, `reset after ${id}`);
+    assert.equal(await canvasSnapshot(page, "trial-canvas"), baseline.trial, `reset after ${id}`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a perturbed state repaints within a frame and is saved as a screenshot", async () => {
+  const page = await openReady(browser, server, "?v=1&rec_weight_noise=0.6&curve=rec_weight_noise");
+  const times = [];
+  for (const value of ["0.7", "0.8", "0.9", "1", "1.1"]) {
+    times.push(await page.evaluate(async (v) => {
+      const status = document.getElementById("status");
+      const before = Number(status.dataset.repaints ?? 0);
+      const input = document.getElementById("rec_weight_noise");
+      const started = performance.now();
+      input.value = v;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise((resolve) => {
+        const check = () => (Number(status.dataset.repaints) > before ? resolve() : requestAnimationFrame(check));
+        check();
+      });
+      return performance.now() - started;
+    }, value));
+  }
+  times.sort((a, b) => a - b);
+  console.log(`slider -> repaint: median ${times[2].toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`);
+  assert.ok(times[2] < 250, `slow repaint: ${times}`);
+  await performanceComplete(page);
+  await page.waitForFunction(() => /complete/.test(document.getElementById("sweep-status").textContent), null, { timeout: 120000 });
+  await screenshot(page, "perturbed.png");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a panic in the core shows a readable message in the page", async () => {
+  const page = await openReady(browser, server);
+  await page.evaluate(async () => {
+    const core = await import("/pkg/molap_lab.js");
+    try {
+      core.panicForTest("deliberate test panic");
+    } catch {
+      // The panic surfaces in JS as a RuntimeError once the hook has run.
+    }
+  });
+  const panic = page.locator("#panic");
+  assert.equal(await panic.isVisible(), true);
+  const text = await panic.textContent();
+  assert.match(text, /internal error/);
+  assert.match(text, /deliberate test panic/);
+  await page.close();
+});

@@ -1,0 +1,89 @@
+// Training in the worker: it advances while a slider still repaints at once, pause and resume
+// keep the trial count, and a huge learning rate ends in the divergence message.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, openReady, inkedPixels, screenshot } from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const trials = (page) => page.evaluate(() => Number(document.getElementById("progress").dataset.trials ?? 0));
+const state = (page) => page.evaluate(() => document.getElementById("training").dataset.state);
+
+// Moves a slider by script and times input -> repaint, in the page's own clock.
+function timeSlider(page, id, value) {
+  return page.evaluate(async ([id, v]) => {
+    const status = document.getElementById("status");
+    const before = Number(status.dataset.repaints ?? 0);
+    const input = document.getElementById(id);
+    const started = performance.now();
+    input.value = v;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await new Promise((resolve) => {
+      const check = () => (Number(status.dataset.repaints) > before ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    return performance.now() - started;
+  }, [id, value]);
+}
+
+test("training advances in the worker while a slider still repaints at once; pause keeps the count", async () => {
+  const page = await openReady(browser, server, "?v=1&budget=100000");
+  await page.locator("#train-start").click();
+  await page.waitForFunction(() => Number(document.getElementById("progress").dataset.trials ?? 0) > 0, null, { timeout: 30000 });
+
+  const times = [];
+  for (const v of ["0.2", "0.4", "0.6", "0.8", "1"]) {
+    times.push(await timeSlider(page, "rec_weight_noise", v));
+    await page.waitForTimeout(200);
+  }
+  times.sort((a, b) => a - b);
+  const rate = await page.evaluate(() => Number(document.getElementById("progress").dataset.rate ?? 0));
+  console.log(`while training: slider -> repaint median ${times[2].toFixed(0)} ms; ${rate.toFixed(0)} trials/s`);
+  assert.ok(times[2] < 300, `slider repaint while training: ${times}`);
+  assert.ok(rate > 0);
+
+  // Pause: the count stops and survives; resume goes on from it.
+  const beforePause = await trials(page);
+  await page.locator("#train-pause").click();
+  await page.waitForTimeout(800);
+  const paused = await trials(page);
+  assert.ok(paused >= beforePause);
+  await page.waitForTimeout(800);
+  assert.equal(await trials(page), paused, "no training while paused");
+  assert.equal(await state(page), "paused");
+  await page.locator("#train-start").click();
+  await page.waitForFunction((n) => Number(document.getElementById("progress").dataset.trials) > n, paused, { timeout: 30000 });
+  assert.match(await page.locator("#train-trials").textContent(), /of 100,000/);
+  await page.locator("#train-pause").click();
+  await screenshot(page, "training.png");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a huge learning rate ends in the divergence message, with the plots still there", async () => {
+  const page = await openReady(browser, server, "?v=1&method=monolithic&lr=1000");
+  await page.locator("#train-start").click();
+  const message = page.locator("#train-message");
+  await message.waitFor({ state: "visible", timeout: 60000 });
+  assert.match(await message.textContent(), /diverged.*last good weights are kept/);
+  assert.equal(await page.locator("#train-message button").count(), 1, "a reset is offered");
+  await page.waitForTimeout(500);
+  assert.ok((await inkedPixels(page, "trajectories-canvas")) > 3000, "the trajectories are still drawn");
+  assert.equal(await page.locator("#panic").isHidden(), true);
+  await page.locator("#train-message button").click();
+  assert.equal(await message.isHidden(), true);
+  assert.equal(await state(page), "idle");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
