@@ -44,8 +44,8 @@ pub struct RobustnessCurve {
 pub struct Robustness {
     /// The perturbation.
     pub kind: Kind,
-    /// Its current magnitude (the slider's value).
-    pub current: f64,
+    /// Its current magnitude (the slider's value); `None` when it is off (module loss "none").
+    pub current: Option<f64>,
     /// The range of magnitudes the curves will span.
     pub range: (f64, f64),
     /// One curve per method.

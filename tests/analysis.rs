@@ -9,9 +9,9 @@ use molap_lab::network::{Network, NetworkConfig};
 use molap_lab::perturb::Perturbation;
 use molap_lab::plots::{trajectories, trial};
 use molap_lab::tasks::{self, Task};
+use plotters::prelude::IntoDrawingArea;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle};
 use plotters_backend::{DrawingBackend, DrawingErrorKind};
-use plotters::prelude::IntoDrawingArea;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -51,19 +51,37 @@ impl DrawingBackend for Recorder {
     fn present(&mut self) -> Result<(), DrawingErrorKind<Never>> {
         Ok(())
     }
-    fn draw_pixel(&mut self, _: BackendCoord, _: BackendColor) -> Result<(), DrawingErrorKind<Never>> {
+    fn draw_pixel(
+        &mut self,
+        _: BackendCoord,
+        _: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Never>> {
         self.log.borrow_mut().shapes += 1;
         Ok(())
     }
-    fn draw_line<S: BackendStyle>(&mut self, _: BackendCoord, _: BackendCoord, _: &S) -> Result<(), DrawingErrorKind<Never>> {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        _: BackendCoord,
+        _: BackendCoord,
+        _: &S,
+    ) -> Result<(), DrawingErrorKind<Never>> {
         self.log.borrow_mut().shapes += 1;
         Ok(())
     }
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, _: &S, _: BackendCoord) -> Result<(), DrawingErrorKind<Never>> {
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        _: &S,
+        _: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Never>> {
         self.log.borrow_mut().texts.push(text.to_string());
         Ok(())
     }
-    fn estimate_text_size<S: BackendTextStyle>(&self, text: &str, _: &S) -> Result<(u32, u32), DrawingErrorKind<Never>> {
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        _: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<Never>> {
         Ok((7 * text.chars().count() as u32, 14))
     }
 }
@@ -94,9 +112,16 @@ fn pca_finds_the_direction_of_largest_variance() {
     let pca = Pca2::fit(&refs).unwrap();
     let a = &pca.axes[0];
     let s = std::f64::consts::FRAC_1_SQRT_2;
-    assert!((a[0] - s).abs() < 1e-3 && (a[1] - s).abs() < 1e-3 && a[2].abs() < 1e-2, "{a:?}");
+    assert!(
+        (a[0] - s).abs() < 1e-3 && (a[1] - s).abs() < 1e-3 && a[2].abs() < 1e-2,
+        "{a:?}"
+    );
     assert!(pca.explained[0] > 0.99 && pca.explained[0] <= 1.0);
-    let dot: f64 = pca.axes[0].iter().zip(&pca.axes[1]).map(|(x, y)| x * y).sum();
+    let dot: f64 = pca.axes[0]
+        .iter()
+        .zip(&pca.axes[1])
+        .map(|(x, y)| x * y)
+        .sum();
     assert!(dot.abs() < 1e-9, "axes must be orthogonal");
     // The mean projects to the origin.
     let mean: Vec<f32> = pca.mean.iter().map(|&m| m as f32).collect();
@@ -118,12 +143,18 @@ fn the_trials_shown_spread_around_the_circle() {
     let picked = analysis::spread_trials(&batch, N_TRIALS);
     assert_eq!(picked.len(), N_TRIALS);
     let thetas: Vec<f32> = picked.iter().map(|&b| batch.trials[b].theta1).collect();
-    assert!(thetas.windows(2).all(|w| w[0] <= w[1]), "in increasing direction");
+    assert!(
+        thetas.windows(2).all(|w| w[0] <= w[1]),
+        "in increasing direction"
+    );
     assert!(thetas[0] < 0.5 && thetas[N_TRIALS - 1] > 5.5, "{thetas:?}");
 
     let sub = analysis::select_trials(&batch, &picked);
     assert_eq!(sub.batch_size, N_TRIALS);
-    assert_eq!(sub.inputs_at(3)[..sub.n_in], batch.inputs_at(3)[picked[0] * 14..picked[0] * 14 + 14]);
+    assert_eq!(
+        sub.inputs_at(3)[..sub.n_in],
+        batch.inputs_at(3)[picked[0] * 14..picked[0] * 14 + 14]
+    );
 }
 
 #[test]
@@ -134,7 +165,13 @@ fn axes_are_fitted_once_and_perturbations_project_onto_them() {
     assert_eq!(projector.reference.modules.len(), 3);
     assert_eq!(projector.reference.directions.len(), N_TRIALS);
     let steps = projector.batch.n_steps;
-    assert!(projector.reference.modules.iter().all(|m| m.trials.iter().all(|t| t.len() == steps + 1)));
+    assert!(
+        projector
+            .reference
+            .modules
+            .iter()
+            .all(|m| m.trials.iter().all(|t| t.len() == steps + 1))
+    );
 
     // Unperturbed: exactly the reference again.
     let trace = projector.run(&net, &Perturbation::default()).unwrap();
@@ -154,7 +191,11 @@ fn axes_are_fitted_once_and_perturbations_project_onto_them() {
     assert!(silent.iter().flatten().all(|&q| q == silent[0][0]));
     p.seed = 9;
     let other = projector.run(&net, &p).unwrap();
-    assert_ne!(projector.project(&other, &net.modules()), moved, "the seed changes the draw");
+    assert_ne!(
+        projector.project(&other, &net.modules()),
+        moved,
+        "the seed changes the draw"
+    );
 }
 
 #[test]
@@ -165,7 +206,11 @@ fn the_trial_view_reports_what_the_score_says() {
     let outputs: Vec<f32> = trace.output_at(trace.n_steps - 1).to_vec();
     let fraction = tasks::performance(&outputs, &projector.batch);
     let correct = (0..N_TRIALS)
-        .filter(|&b| analysis::trial_view(Task::DelayAnti, &projector.batch, trace, b).unwrap().correct)
+        .filter(|&b| {
+            analysis::trial_view(Task::DelayAnti, &projector.batch, trace, b)
+                .unwrap()
+                .correct
+        })
         .count();
     assert!((correct as f64 / N_TRIALS as f64 - fraction).abs() < 1e-12);
 
@@ -182,7 +227,12 @@ fn the_trial_view_reports_what_the_score_says() {
 fn both_panels_draw_with_their_labels() {
     let bytes = std::fs::read("models/default.molap").unwrap();
     let model = Model::from_bytes(&bytes).unwrap();
-    let net = model.network(Method::Molap).unwrap().network.to_network().unwrap();
+    let net = model
+        .network(Method::Molap)
+        .unwrap()
+        .network
+        .to_network()
+        .unwrap();
     let projector = Projector::fit(&net, Task::MemoryPro).unwrap();
 
     let recorder = Recorder::default();
@@ -194,7 +244,13 @@ fn both_panels_draw_with_their_labels() {
     assert!(recorder.has("PC1 (a.u.)") && recorder.has("PC2 (a.u.)") && recorder.has("Module 3"));
     assert!(recorder.has("stimulus direction") && recorder.shapes() > 1000);
 
-    let view = analysis::trial_view(Task::MemoryPro, &projector.batch, &projector.reference_trace, 0).unwrap();
+    let view = analysis::trial_view(
+        Task::MemoryPro,
+        &projector.batch,
+        &projector.reference_trace,
+        0,
+    )
+    .unwrap();
     let recorder = Recorder::default();
     {
         let area = recorder.clone().into_drawing_area();
@@ -204,5 +260,8 @@ fn both_panels_draw_with_their_labels() {
     assert!(recorder.has("correct") || recorder.has("wrong"));
 
     let csv = analysis::trajectories_csv(&projector.reference, &projector.reference);
-    assert_eq!(csv.lines().count(), 1 + 3 * N_TRIALS * (projector.batch.n_steps + 1));
+    assert_eq!(
+        csv.lines().count(),
+        1 + 3 * N_TRIALS * (projector.batch.n_steps + 1)
+    );
 }

@@ -55,3 +55,87 @@ fn refuses_a_missing_canvas_and_a_bad_tau() {
     assert!(web::draw_leaky_response("wasm-test-bad-tau", f64::NAN).is_err());
     assert!(web::draw_leaky_response("wasm-test-bad-tau", -5.0).is_err());
 }
+
+/// The embedded default model, as the page fetches it.
+const DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.molap");
+
+fn canvas_of_size(id: &str, width: u32, height: u32) -> HtmlCanvasElement {
+    let canvas = add_canvas(id);
+    canvas.set_width(width);
+    canvas.set_height(height);
+    canvas
+}
+
+#[wasm_bindgen_test]
+fn a_lab_draws_every_panel_and_exports_csv() {
+    let mut lab = web::Lab::new(DEFAULT_MODEL).unwrap();
+    lab.set_view("molap", "memorypro", 0).unwrap();
+    lab.set_performance(r#"[{"method":"molap","per_task":[0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,-1]}]"#)
+        .unwrap();
+    lab.set_robustness(
+        r#"{"kind":"unit_loss","current":0.1,"range":[0,0.5],"curves":[{"method":"molap","points":[
+            {"magnitude":0,"per_task":[1],"mean":1,"spread":0},
+            {"magnitude":0.5,"per_task":[0.2],"mean":0.2,"spread":0.1}]}]}"#,
+    )
+    .unwrap();
+    for panel in [
+        "trajectories",
+        "trial",
+        "performance",
+        "learning",
+        "robustness",
+        "efficiency",
+    ] {
+        let id = format!("wasm-test-{panel}");
+        canvas_of_size(&id, 400, 300);
+        lab.draw(panel, &id).unwrap();
+        let canvas: HtmlCanvasElement = web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .get_element_by_id(&id)
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        assert!(inked_pixels(&canvas) > 500, "{panel} is drawn");
+        assert!(
+            lab.csv(panel).unwrap().lines().count() > 1,
+            "{panel} has CSV rows"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_lab_refuses_bad_files_and_bad_requests_with_readable_errors() {
+    assert!(web::Lab::new(b"not a model").is_err());
+    assert!(web::Lab::new(&DEFAULT_MODEL[..1000]).is_err());
+    let mut lab = web::Lab::new(DEFAULT_MODEL).unwrap();
+    assert!(lab.set_view("nonsense", "memorypro", 0).is_err());
+    assert!(lab.set_view("molap", "memorypro", 99).is_err());
+    assert!(lab.set_perturbation("{not json").is_err());
+    assert!(lab.set_perturbation(r#"{"unit_loss": 3}"#).is_err());
+    assert!(lab.draw("no-such-panel", "wasm-test-leaky").is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_trainer_trains_and_hands_back_weights_the_lab_accepts() {
+    let settings = r#"{"from":"pretrained","lr":0.003,"batch_size":8,"trials":16,"seed":1}"#;
+    let mut trainer = web::TrainerHandle::new(DEFAULT_MODEL, "molap", settings).unwrap();
+    let progress = trainer.train(5, false).unwrap();
+    assert!(
+        progress.contains("\"trials\":16") && progress.contains("\"done\":true"),
+        "{progress}"
+    );
+    let weights = trainer.weights().to_vec();
+    let mut lab = web::Lab::new(DEFAULT_MODEL).unwrap();
+    lab.set_weights("molap", &weights).unwrap();
+    assert!(lab.set_weights("molap", &weights[1..]).is_err());
+    assert!(
+        web::TrainerHandle::new(
+            DEFAULT_MODEL,
+            "molap",
+            r#"{"from":"x","lr":1,"batch_size":8,"trials":16,"seed":1}"#
+        )
+        .is_err()
+    );
+}

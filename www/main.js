@@ -177,7 +177,8 @@ function showRobustness() {
   const sweep = app.sweeps[kind] ?? { points: {} };
   const magnitudes = Array.from(app.lab.magnitudes(kind));
   const curves = methods().map((m) => ({ method: m, points: (sweep.points[m] ?? []).sort((a, b) => a.magnitude - b.magnitude) }));
-  const current = Math.max(0, magnitude(app.values, kind));
+  const value = magnitude(app.values, kind);
+  const current = value < 0 ? null : value;
   const robustness = { kind, current, range: [magnitudes[0], magnitudes[magnitudes.length - 1]], curves };
   app.lab.setRobustness(JSON.stringify(robustness));
   const done = curves.reduce((n, c) => n + c.points.length, 0);

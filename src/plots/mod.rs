@@ -29,6 +29,9 @@ pub fn method_colour(method: Method) -> RGBColor {
 /// Width of the legend margin on the right of a plot, pixels.
 pub const LEGEND_WIDTH: i32 = 190;
 
+/// One legend entry: its text, colour and how its symbol is drawn.
+pub type LegendKey = (String, RGBColor, Key);
+
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -46,7 +49,7 @@ pub enum Key {
 pub fn side_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     top: i32,
-    keys: &[(String, RGBColor, Key)],
+    keys: &[LegendKey],
 ) -> DrawResult<DB> {
     let (width, _) = area.dim_in_pixel();
     let x = width as i32 - LEGEND_WIDTH + 12;
@@ -54,21 +57,27 @@ pub fn side_legend<DB: DrawingBackend>(
     for (i, (name, colour, key)) in keys.iter().enumerate() {
         let y = top + 19 * i as i32;
         match key {
-            Key::Solid => {
-                area.draw(&PathElement::new(vec![(x, y), (x + 22, y)], colour.stroke_width(2)))?
-            }
+            Key::Solid => area.draw(&PathElement::new(
+                vec![(x, y), (x + 22, y)],
+                colour.stroke_width(2),
+            ))?,
             Key::Dashed => {
                 for k in 0..3 {
                     let a = x + 8 * k;
-                    area.draw(&PathElement::new(vec![(a, y), (a + 5, y)], colour.stroke_width(2)))?;
+                    area.draw(&PathElement::new(
+                        vec![(a, y), (a + 5, y)],
+                        colour.stroke_width(2),
+                    ))?;
                 }
             }
-            Key::Block => {
-                area.draw(&Rectangle::new([(x, y - 6), (x + 22, y + 6)], colour.filled()))?
-            }
-            Key::Pale => {
-                area.draw(&Rectangle::new([(x, y - 6), (x + 22, y + 6)], colour.mix(0.3).filled()))?
-            }
+            Key::Block => area.draw(&Rectangle::new(
+                [(x, y - 6), (x + 22, y + 6)],
+                colour.filled(),
+            ))?,
+            Key::Pale => area.draw(&Rectangle::new(
+                [(x, y - 6), (x + 22, y + 6)],
+                colour.mix(0.3).filled(),
+            ))?,
         }
         area.draw(&Text::new(name.clone(), (x + 28, y - 8), style.clone()))?;
     }

@@ -8,6 +8,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::perturb::Kind;
 use crate::plots::{DrawResult, FONT, Key, LEGEND_WIDTH, method_colour, side_legend};
 use crate::report::{Efficiency, LearningCurve, MethodPerformance, Robustness};
 use crate::tasks::Task;
@@ -44,8 +45,8 @@ pub fn draw_performance<DB: DrawingBackend>(
                 .to_string()
         })
         .y_desc("fraction correct")
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
         .draw()?;
     let width = 0.8 / rows.len().max(1) as f64;
     for (m, row) in rows.iter().enumerate() {
@@ -63,7 +64,13 @@ pub fn draw_performance<DB: DrawingBackend>(
     }
     let keys: Vec<_> = rows
         .iter()
-        .map(|r| (r.method.label().to_string(), method_colour(r.method), Key::Block))
+        .map(|r| {
+            (
+                r.method.label().to_string(),
+                method_colour(r.method),
+                Key::Block,
+            )
+        })
         .collect();
     side_legend(area, 50, &keys)?;
     area.present()
@@ -109,8 +116,8 @@ pub fn draw_learning<DB: DrawingBackend>(
         .x_desc("trials seen")
         .y_desc("loss (masked MSE)")
         .x_labels(5)
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
         .draw()?;
     for curve in curves {
         let Some(method) = curve.method else { continue };
@@ -140,8 +147,8 @@ pub fn draw_learning<DB: DrawingBackend>(
         .x_desc("trials seen")
         .y_desc("fraction correct")
         .x_labels(5)
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
         .draw()?;
     for curve in curves {
         let Some(method) = curve.method else { continue };
@@ -157,6 +164,15 @@ pub fn draw_learning<DB: DrawingBackend>(
                 .into_iter()
                 .map(|p| Circle::new(p, 3, colour.filled())),
         )?;
+    }
+    if curves.iter().all(|c| c.performance.is_empty()) {
+        let style = TextStyle::from((FONT, 15)).color(&RGBColor(90, 90, 90));
+        let note = "measured every few seconds while you train";
+        chart.draw_series(std::iter::once(Text::new(
+            note,
+            (max_trials * 0.05, 0.6),
+            style,
+        )))?;
     }
     area.present()
 }
@@ -177,22 +193,24 @@ pub fn draw_robustness<DB: DrawingBackend>(
         .x_label_area_size(40)
         .y_label_area_size(56)
         .build_cartesian_2d(a..b, 0.0..1.05)?;
+    let kind = r.kind;
     chart
         .configure_mesh()
-        .x_desc(r.kind.label())
+        .x_desc(kind.label())
+        .x_labels(if kind == Kind::ModuleLoss {
+            (b - a).round() as usize + 1
+        } else {
+            10
+        })
+        .x_label_formatter(&|x| shown(kind, *x))
         .y_desc("mean fraction correct")
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
         .draw()?;
     for curve in &r.curves {
         let colour = method_colour(curve.method);
         let points: Vec<(f64, f64)> = curve.points.iter().map(|p| (p.magnitude, p.mean)).collect();
-        chart
-            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?
-            .label(curve.method.label())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
-            });
+        chart.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?;
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))?;
         chart.draw_series(curve.points.iter().filter(|p| p.spread > 0.0).map(|p| {
             PathElement::new(
@@ -204,19 +222,28 @@ pub fn draw_robustness<DB: DrawingBackend>(
             )
         }))?;
     }
-    let now = r.current.clamp(a, b);
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(now, 0.0), (now, 1.05)],
-            6,
-            4,
-            BLACK.stroke_width(2),
-        ))?
-        .label(format!("current value {}", trim(r.current)))
-        .legend(|(x, y)| {
-            PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], BLACK.stroke_width(2))
-        });
-    legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+    let mut keys: Vec<_> = r
+        .curves
+        .iter()
+        .map(|c| {
+            (
+                c.method.label().to_string(),
+                method_colour(c.method),
+                Key::Solid,
+            )
+        })
+        .collect();
+    if let Some(current) = r.current {
+        let now = current.clamp(a, b);
+        let dashes = DashedLineSeries::new([(now, 0.0), (now, 1.05)], 6, 4, BLACK.stroke_width(2));
+        chart.draw_series(dashes)?;
+        keys.push((
+            format!("now: {}", shown(r.kind, current)),
+            BLACK,
+            Key::Dashed,
+        ));
+    }
+    side_legend(area, 50, &keys)?;
     area.present()
 }
 
@@ -248,7 +275,7 @@ pub fn draw_efficiency<DB: DrawingBackend>(
         .x_desc("number of parameters")
         .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style((FONT, 14))
-        .axis_desc_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
         .draw()?;
     for (k, e) in rows.iter().enumerate() {
         // The first method on top.
@@ -279,6 +306,14 @@ pub fn draw_efficiency<DB: DrawingBackend>(
     ];
     side_legend(area, 50, &keys)?;
     area.present()
+}
+
+/// A magnitude as the page's controls show it (modules counted from 1).
+fn shown(kind: Kind, v: f64) -> String {
+    if kind == Kind::ModuleLoss {
+        return format!("{}", v.round() + 1.0);
+    }
+    trim(v)
 }
 
 fn trim(v: f64) -> String {

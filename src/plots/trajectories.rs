@@ -67,8 +67,8 @@ fn draw_module<DB: DrawingBackend>(
         .y_desc("PC2 (a.u.)")
         .x_labels(5)
         .y_labels(5)
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
 
@@ -126,12 +126,12 @@ where
     let at = || EmptyElement::at(p.clone());
     match k % 4 {
         1 => area.draw(
-            &(at() + Circle::new((0, 0), 5, colour.filled()) + Circle::new((0, 0), 5, &BLACK)),
+            &(at() + Circle::new((0, 0), 5, colour.filled()) + Circle::new((0, 0), 5, BLACK)),
         ),
         2 => area.draw(
             &(at()
                 + Rectangle::new([(-4, -4), (4, 4)], colour.filled())
-                + Rectangle::new([(-4, -4), (4, 4)], &BLACK)),
+                + Rectangle::new([(-4, -4), (4, 4)], BLACK)),
         ),
         3 => area.draw(&(at() + TriangleMarker::new((0, 0), 7, colour.filled()))),
         _ => area.draw(&(at() + Cross::new((0, 0), 5, BLACK.stroke_width(2)))),

@@ -6,7 +6,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::analysis::TrialView;
-use crate::plots::{DrawResult, FONT, Key, LEGEND_WIDTH, side_legend};
+use crate::plots::{DrawResult, FONT, Key, LEGEND_WIDTH, LegendKey, side_legend};
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
@@ -28,7 +28,11 @@ pub fn draw_trial<DB: DrawingBackend>(
     let area = area.titled(title, (FONT, 20))?;
     let (top, rest) = area.split_vertically(28);
     let bold = (FONT, 18).into_font().style(FontStyle::Bold);
-    top.draw(&Text::new(verdict(view), (64, 4), TextStyle::from(bold).color(&colour)))?;
+    top.draw(&Text::new(
+        verdict(view),
+        (64, 4),
+        TextStyle::from(bold).color(&colour),
+    ))?;
     let rows = rest.split_evenly((3, 1));
     let end = view.inputs.len() as f64 * view.dt_ms;
 
@@ -57,12 +61,17 @@ pub fn draw_trial<DB: DrawingBackend>(
     // Response outputs against their targets.
     let mut chart = row(&rows[2], view, end, -1.3..1.3, "response", true)?;
     let mut keys = output_pair(&mut chart, view, 1, RGBColor(36, 86, 199), "sin")?;
-    keys.extend(output_pair(&mut chart, view, 2, RGBColor(200, 90, 20), "cos")?);
+    keys.extend(output_pair(
+        &mut chart,
+        view,
+        2,
+        RGBColor(200, 90, 20),
+        "cos",
+    )?);
     keys.push(("not scored".into(), UNSCORED, Key::Pale));
     side_legend(&rows[2], 12, &keys)?;
     area.present()
 }
-
 
 /// "correct" or "wrong", with the answer against the wanted direction.
 fn verdict(view: &TrialView) -> String {
@@ -111,8 +120,8 @@ fn row<'a, DB: DrawingBackend>(
         .x_labels(10)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_labels(3)
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
         .draw()?;
     let dt = view.dt_ms;
     for (k, epoch) in view.epochs.iter().enumerate() {
@@ -151,7 +160,7 @@ fn output_pair<DB: DrawingBackend>(
     c: usize,
     colour: RGBColor,
     name: &str,
-) -> Result<Vec<(String, RGBColor, Key)>, DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<Vec<LegendKey>, DrawingAreaErrorKind<DB::ErrorType>> {
     let value = |v: &[f32; 3]| f64::from(v[c]);
     let target: Vec<(f64, f64)> = times(view).zip(view.targets.iter().map(value)).collect();
     let style = colour.mix(0.8).stroke_width(2);
