@@ -38,6 +38,7 @@ export class Training {
       this.worker.postMessage({ type: "resume" });
     } else {
       this.method = this.getValues().method;
+      this.lastPerf = "";
       this.worker.postMessage({ type: "start", method: this.method, settings: this.settings() });
     }
     this.state = "running";
@@ -58,6 +59,7 @@ export class Training {
       this.worker.postMessage({ type: "step" });
     } else {
       this.method = this.getValues().method;
+      this.lastPerf = "";
       this.worker.postMessage({ type: "start", method: this.method, settings: this.settings(), paused: true, step: true });
       this.state = "paused";
     }
@@ -109,6 +111,12 @@ export class Training {
       const mean = p.per_task.reduce((a, b) => a + b, 0) / p.per_task.length;
       $("train-perf").textContent = `${mean.toFixed(2)} mean (${p.per_task.map((x) => x.toFixed(1)).join(" ")})`;
     }
+    const words = { running: "running", paused: "paused", finished: "finished" };
+    const perf = p.per_task ? `, performance ${(p.per_task.reduce((a, b) => a + b, 0) / p.per_task.length).toFixed(2)}` : (this.lastPerf ?? "");
+    const speed = p.trials_per_s ? `, ${p.trials_per_s.toFixed(0)} trials/s, ${duration((p.budget - p.trials) / p.trials_per_s)} left` : "";
+    const loss = p.loss === null ? "" : `, loss ${p.loss.toPrecision(3)}`;
+    this.summary = `Training ${this.method} (${words[this.state] ?? this.state}): ${p.trials.toLocaleString("en")} of ${p.budget.toLocaleString("en")} trials${loss}${speed}${perf}`;
+    if (p.per_task) this.lastPerf = perf;
     if (p.diverged) {
       this.state = "diverged";
       this.message(`${p.diverged}. The last good weights are kept. Lower the learning rate, then press Reset and Start again.`);
@@ -124,6 +132,10 @@ export class Training {
 
   show() {
     const s = this.state;
+    const summary = $("train-summary");
+    if (s === "idle") summary.textContent = "Training: not started.";
+    else if (s === "diverged") summary.textContent = "Training stopped: it diverged (see the Training box).";
+    else if (this.summary) summary.textContent = this.summary.replace(/\((running|paused|finished)\)/, `(${s})`);
     $("train-start").textContent = s === "paused" ? "Resume" : "Start";
     $("train-start").disabled = s === "running" || s === "diverged";
     $("train-pause").disabled = s !== "running";
