@@ -113,6 +113,30 @@ test("a perturbed state repaints within a frame and is saved as a screenshot", a
   await page.close();
 });
 
+test("saving gives a model file that loads back; a bad file is refused with nothing lost", async () => {
+  const page = await openReady(browser, server, "?v=1&unit_loss=0.1");
+  const before = await canvasSnapshot(page, "trajectories-canvas");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#save").click()]);
+  const saved = await download.createReadStream().then(async (stream) => {
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  });
+  assert.match(saved.subarray(0, 12).toString(), /^MOLAP-MODEL /);
+
+  await page.locator("#load").setInputFiles({ name: "broken.molap", mimeType: "application/octet-stream", buffer: Buffer.from("MOLAP-MODEL 1 bytes=5 crc32=0\n{}") });
+  await page.waitForFunction(() => /not loaded/.test(document.getElementById("file-message").textContent));
+  assert.match(await page.locator("#file-message").textContent(), /broken\.molap was not loaded: .*corrupted|truncated|malformed/);
+  assert.equal(await canvasSnapshot(page, "trajectories-canvas"), before, "nothing lost");
+
+  await page.locator("#load").setInputFiles({ name: "saved.molap", mimeType: "application/octet-stream", buffer: saved });
+  await page.waitForFunction(() => /Loaded saved\.molap/.test(document.getElementById("file-message").textContent));
+  await page.waitForTimeout(300);
+  assert.equal(await canvasSnapshot(page, "trajectories-canvas"), before, "the same networks again");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test("a panic in the core shows a readable message in the page", async () => {
   const page = await openReady(browser, server);
   await page.evaluate(async () => {
