@@ -126,7 +126,7 @@ test("saving gives a model file that loads back; a bad file is refused with noth
 
   await page.locator("#load").setInputFiles({ name: "broken.molap", mimeType: "application/octet-stream", buffer: Buffer.from("MOLAP-MODEL 1 bytes=5 crc32=0\n{}") });
   await page.waitForFunction(() => /not loaded/.test(document.getElementById("file-message").textContent));
-  assert.match(await page.locator("#file-message").textContent(), /broken\.molap was not loaded: .*corrupted|truncated|malformed/);
+  assert.match(await page.locator("#file-message").textContent(), /broken\.molap was not loaded: .*(corrupted|truncated|malformed)/);
   assert.equal(await canvasSnapshot(page, "trajectories-canvas"), before, "nothing lost");
 
   await page.locator("#load").setInputFiles({ name: "saved.molap", mimeType: "application/octet-stream", buffer: saved });
