@@ -326,11 +326,14 @@ async function main() {
         app.lab.setWeights(method, weights);
         app.lab.setLearningCurve(curve);
         app.evalWorker.postMessage({ type: "weights", method, weights });
-        app.sweeps = {};
         if (method === app.values.method) repaint("trajectories", "trial");
         repaint("learning");
       },
-      onSettled: () => requestEvaluation(),
+      // Training paused or ended: re-score every method and redo the robustness curves.
+      onSettled: () => {
+        app.sweeps = {};
+        requestEvaluation();
+      },
     });
     await loadModel(bytes);
     buildControls();

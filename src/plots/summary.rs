@@ -12,6 +12,7 @@ use crate::perturb::Kind;
 use crate::plots::{DrawResult, FONT, Key, LEGEND_WIDTH, method_colour, side_legend};
 use crate::report::{Efficiency, LearningCurve, MethodPerformance, Robustness};
 use crate::tasks::Task;
+use crate::train::LossPoint;
 
 /// Short task names that fit under a bar group.
 const SHORT: [&str; 9] = [
@@ -122,11 +123,7 @@ pub fn draw_learning<DB: DrawingBackend>(
     for curve in curves {
         let Some(method) = curve.method else { continue };
         let colour = method_colour(method);
-        let points = curve
-            .loss
-            .iter()
-            .filter(|p| p.loss > 0.0 && p.loss.is_finite())
-            .map(|p| (p.trials as f64, p.loss));
+        let points = smooth(&curve.loss, Task::ALL.len());
         chart
             .draw_series(LineSeries::new(points, colour.stroke_width(2)))?
             .label(method.label())
@@ -306,6 +303,24 @@ pub fn draw_efficiency<DB: DrawingBackend>(
     ];
     side_legend(area, 50, &keys)?;
     area.present()
+}
+
+/// The loss averaged over windows of `width` iterations (one rotation through the tasks, whose
+/// losses differ a lot), skipping values that are not positive and finite.
+fn smooth(loss: &[LossPoint], width: usize) -> Vec<(f64, f64)> {
+    let good: Vec<&LossPoint> = loss
+        .iter()
+        .filter(|p| p.loss > 0.0 && p.loss.is_finite())
+        .collect();
+    if good.len() < 4 * width {
+        return good.iter().map(|p| (p.trials as f64, p.loss)).collect();
+    }
+    good.chunks(width)
+        .map(|w| {
+            let mean = w.iter().map(|p| p.loss).sum::<f64>() / w.len() as f64;
+            (w[w.len() - 1].trials as f64, mean)
+        })
+        .collect()
 }
 
 /// A magnitude as the page's controls show it (modules counted from 1).
