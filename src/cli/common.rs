@@ -162,10 +162,7 @@ pub fn load_model(path: &Path) -> Result<Model> {
 /// Writes `bytes` to `path` through a temporary file in the same directory, so a failure
 /// never leaves a half-written file (nor destroys the old one).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = parent_dir(path);
     let mut file = temp_file_builder()
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
@@ -176,9 +173,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The directory a file is in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Temporary files readable by others once renamed, like any file the tool writes
 /// (tempfile's default is owner-only).
-fn temp_file_builder() -> tempfile::Builder<'static, 'static> {
+pub fn temp_file_builder() -> tempfile::Builder<'static, 'static> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".molap-").suffix(".part");
     #[cfg(unix)]

@@ -3,8 +3,12 @@
 
 mod common;
 mod eval;
+mod export;
+mod info;
 mod pretrain;
+mod sweep;
 mod train;
+mod transfer;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +32,14 @@ enum Command {
     Train(train::TrainCmd),
     /// Per-task performance of each method in a model file, optionally perturbed.
     Eval(eval::EvalCmd),
+    /// Robustness curves: performance against one perturbation's magnitude, per method.
+    Sweep(sweep::SweepCmd),
+    /// Pre-train on eight tasks, then measure how fast each method learns the ninth.
+    Transfer(transfer::TransferCmd),
+    /// Draw a figure (SVG or PNG) or write its data (CSV) from a model file.
+    Export(export::ExportCmd),
+    /// Describe what a model file holds.
+    Info(info::InfoCmd),
 }
 
 /// Parses the command line and runs the chosen subcommand.
@@ -37,5 +49,9 @@ pub fn run() -> anyhow::Result<()> {
         Command::Pretrain(cmd) => cmd.run(),
         Command::Train(cmd) => cmd.run(),
         Command::Eval(cmd) => cmd.run(),
+        Command::Sweep(cmd) => cmd.run(),
+        Command::Transfer(cmd) => cmd.run(),
+        Command::Export(cmd) => cmd.run(),
+        Command::Info(cmd) => cmd.run(),
     }
 }
