@@ -46,7 +46,12 @@ impl FromStr for Methods {
 #[derive(Debug, Clone, Args)]
 pub struct NetworkArgs {
     /// Units per module, comma-separated; one module per latent primitive, at most 3.
-    #[arg(long, value_delimiter = ',', default_value = "32,32,32", value_name = "UNITS")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "32,32,32",
+        value_name = "UNITS"
+    )]
     pub modules: Vec<usize>,
     /// How the latent primitives are extracted from the corpus: canonical correlation between
     /// inputs and targets (cca) or principal components of the targets (pca).

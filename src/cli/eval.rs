@@ -86,7 +86,10 @@ impl EvalCmd {
             .map(|&method| evaluate(&model, method, &eval, &perturbation))
             .collect::<Result<Vec<_>>>()?;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&to_json(&rows, &eval.tasks()))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&to_json(&rows, &eval.tasks()))?
+            );
         } else {
             print_table(&rows, &eval.tasks());
         }
@@ -175,12 +178,17 @@ fn print_table(rows: &[Row], tasks: &[Task]) {
         let cells: Vec<String> = cells.iter().map(|c| format!("{c:>22}")).collect();
         println!("{name:<24}{}", cells.join(""));
     };
-    line("", rows.iter().map(|r| r.method.label().to_string()).collect());
+    line(
+        "",
+        rows.iter().map(|r| r.method.label().to_string()).collect(),
+    );
     for (i, task) in tasks.iter().enumerate() {
         let cells = rows.iter().map(|r| common::percent(r.performance[i]));
         line(&format!("{} %", task.short()), cells.collect());
     }
-    let means = rows.iter().map(|r| common::percent(eval::mean(&r.performance)));
+    let means = rows
+        .iter()
+        .map(|r| common::percent(eval::mean(&r.performance)));
     line("mean %", means.collect());
     let counts = rows.iter().map(|r| format!("{}/{}", r.trained, r.total));
     line("trained/total params", counts.collect());

@@ -144,7 +144,11 @@ impl ExportCmd {
     }
 
     /// Draws the figure on any backend.
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, data: &Data) -> DrawResult<DB> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        data: &Data,
+    ) -> DrawResult<DB> {
         match data {
             Data::Performance(d) => performance::draw_performance(area, &Task::ALL, d),
             Data::Learning(d) => learning::draw_learning(area, d, self.task),

@@ -39,7 +39,12 @@ fn print_config(model: &Model) {
         "network: modules {:?} units, {:?}, dt {} ms, tau {} ms, gain {}, seed {}",
         n.modules, n.activation, n.dt_ms, n.tau_ms, n.gain, c.seed
     );
-    let scores: Vec<String> = model.primitives.scores.iter().map(|s| format!("{s:.3}")).collect();
+    let scores: Vec<String> = model
+        .primitives
+        .scores
+        .iter()
+        .map(|s| format!("{s:.3}"))
+        .collect();
     println!(
         "primitives: {} by {:?}, scores [{}] (canonical correlations or explained variance)",
         model.primitives.k(),
@@ -64,7 +69,11 @@ fn stage(t: &TrainConfig) -> String {
         t.batch_size,
         t.adam.lr,
         t.seed,
-        if tasks.len() == 9 { "all nine".to_string() } else { tasks.join(",") }
+        if tasks.len() == 9 {
+            "all nine".to_string()
+        } else {
+            tasks.join(",")
+        }
     )
 }
 

@@ -34,7 +34,12 @@ pub struct SweepArgs {
     /// Magnitudes, comma-separated, in the kind's unit (σ × 1/√fan-in for weight noise,
     /// fractions in [0, 1] for losses, a module number for module_loss, × baseline for the
     /// noise levels). Default: eleven steps from none to strong (each module for module_loss).
-    #[arg(long, value_delimiter = ',', value_name = "VALUES", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "VALUES",
+        allow_hyphen_values = true
+    )]
     pub magnitudes: Option<Vec<f64>>,
     /// Perturbation draws averaged at each magnitude.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
@@ -136,7 +141,10 @@ impl SweepCmd {
             common::write_atomic(path, &csv_bytes(self.sweep.kind, &series)?)?;
         }
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&to_json(self.sweep.kind, &series))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&to_json(self.sweep.kind, &series))?
+            );
         } else {
             print_table(self.sweep.kind, &series);
         }
@@ -185,21 +193,39 @@ fn to_json(kind: Kind, series: &[RobustnessSeries]) -> serde_json::Value {
 
 /// The table: one row per magnitude, mean ± s.d. in % per method, then the areas.
 fn print_table(kind: Kind, series: &[RobustnessSeries]) {
-    println!("performance (% correct, mean of tasks ± s.d. over draws) against {}", kind.label());
+    println!(
+        "performance (% correct, mean of tasks ± s.d. over draws) against {}",
+        kind.label()
+    );
     let line = |name: &str, cells: Vec<String>| {
         let cells: Vec<String> = cells.iter().map(|c| format!("{c:>22}")).collect();
         println!("{name:<12}{}", cells.join(""));
     };
-    line("magnitude", series.iter().map(|s| s.method.label().to_string()).collect());
+    line(
+        "magnitude",
+        series
+            .iter()
+            .map(|s| s.method.label().to_string())
+            .collect(),
+    );
     let n = series.first().map_or(0, |s| s.points.len());
     for i in 0..n {
         let cells = series.iter().map(|s| {
             let p = &s.points[i];
-            format!("{} ± {}", common::percent(p.mean), common::percent(p.spread))
+            format!(
+                "{} ± {}",
+                common::percent(p.mean),
+                common::percent(p.spread)
+            )
         });
-        line(&format!("{}", series[0].points[i].magnitude), cells.collect());
+        line(
+            &format!("{}", series[0].points[i].magnitude),
+            cells.collect(),
+        );
     }
-    let areas = series.iter().map(|s| common::percent(sweep::area(&s.points)));
+    let areas = series
+        .iter()
+        .map(|s| common::percent(sweep::area(&s.points)));
     line("area %", areas.collect());
     println!("(area: the curve's mean height over the magnitude range, trapezoid rule)");
 }

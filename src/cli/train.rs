@@ -63,7 +63,9 @@ impl TrainCmd {
         let eval = EvalSet::all(config.network.dt_ms)?;
         let trained = train_methods(&self.method.0, &config, &pretrained, &eval, &self.task)?;
         model.config = config;
-        model.networks.retain(|n| !self.method.0.contains(&n.method));
+        model
+            .networks
+            .retain(|n| !self.method.0.contains(&n.method));
         model
             .networks
             .extend(trained.iter().map(|t| t.network.clone()));
@@ -138,8 +140,20 @@ pub fn print_summary(trained: &[Trained], tasks: &[Task]) {
     let labels = trained.iter().map(|t| t.network.method.label().to_string());
     row("", labels.collect());
     row("trained/total params", trained.iter().map(counts).collect());
-    row("trials", trained.iter().map(|t| t.network.trials.to_string()).collect());
-    row("time (s)", trained.iter().map(|t| format!("{:.1}", t.seconds)).collect());
+    row(
+        "trials",
+        trained
+            .iter()
+            .map(|t| t.network.trials.to_string())
+            .collect(),
+    );
+    row(
+        "time (s)",
+        trained
+            .iter()
+            .map(|t| format!("{:.1}", t.seconds))
+            .collect(),
+    );
     let reached: Vec<_> = trained
         .iter()
         .map(|t| model::trials_to_criterion(&t.network.curve, 0.9))
@@ -152,7 +166,9 @@ pub fn print_summary(trained: &[Trained], tasks: &[Task]) {
         });
         row(&format!("{} %", task.short()), cells.collect());
     }
-    let means = trained.iter().map(|t| common::percent(eval::mean(&t.network.performance)));
+    let means = trained
+        .iter()
+        .map(|t| common::percent(eval::mean(&t.network.performance)));
     row("mean %", means.collect());
     println!("(in brackets: trials until the task first reached 90% at an evaluation)");
     for t in trained.iter().filter(|t| t.note.is_some()) {

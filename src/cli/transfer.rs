@@ -75,14 +75,25 @@ struct Outcome {
 impl TransferCmd {
     /// Runs the subcommand.
     pub fn run(&self) -> Result<()> {
-        let others: Vec<Task> = Task::ALL.into_iter().filter(|&t| t != self.held_out).collect();
+        let others: Vec<Task> = Task::ALL
+            .into_iter()
+            .filter(|&t| t != self.held_out)
+            .collect();
         let config = self.config(&others)?;
-        eprintln!("pre-training on the eight tasks other than {}", self.held_out.short());
+        eprintln!(
+            "pre-training on the eight tasks other than {}",
+            self.held_out.short()
+        );
         let pretrained = pretrain::pretrain(&config)?;
         let eval_others = EvalSet::new(&others, config.network.dt_ms)?;
         eprintln!("task stage on the eight tasks");
-        let trained =
-            train::train_methods(&self.method.0, &config, &pretrained, &eval_others, &self.task)?;
+        let trained = train::train_methods(
+            &self.method.0,
+            &config,
+            &pretrained,
+            &eval_others,
+            &self.task,
+        )?;
         train::print_summary(&trained, &others);
         eprintln!("learning {} on top", self.held_out.short());
         let bars = MultiProgress::new();
@@ -131,8 +142,13 @@ impl TransferCmd {
         let eval_held = EvalSet::new(&[self.held_out], config.network.dt_ms)?;
         let bar = common::trial_bar(bars, method.label(), self.transfer_trials);
         let every = self.transfer_eval_every as usize;
-        let outcome =
-            common::train_with_eval(&mut trainer, Some(&eval_held), every, Some(self.criterion), &bar)?;
+        let outcome = common::train_with_eval(
+            &mut trainer,
+            Some(&eval_held),
+            every,
+            Some(self.criterion),
+            &bar,
+        )?;
         let first = |i: usize| outcome.curve.get(i).map_or(0.0, |p| p.per_task[0]);
         let others_after = eval_others.evaluate(&trainer.network, &Perturbation::default())?;
         Ok(Outcome {
@@ -157,7 +173,12 @@ impl TransferCmd {
         );
         println!(
             "{:<22} {:>12} {:>10} {:>10} {:>16} {:>16} {:>9}",
-            "method", "to criterion", "before %", "after %", "8 tasks before %", "8 tasks after %",
+            "method",
+            "to criterion",
+            "before %",
+            "after %",
+            "8 tasks before %",
+            "8 tasks after %",
             "time (s)"
         );
         for o in outcomes {

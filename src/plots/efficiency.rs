@@ -36,6 +36,9 @@ pub fn draw_efficiency<DB: DrawingBackend>(
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..top)?;
     chart
         .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(super::GRID)
+        .y_label_formatter(&|v| super::tick(*v))
         .disable_x_mesh()
         .x_labels(n)
         .x_label_formatter(&|x| bar_label(&labels, *x))
@@ -69,7 +72,9 @@ fn bar_label(labels: &[&str], x: f64) -> String {
     if (x - i).abs() > 1e-6 || i < 0.0 {
         return String::new();
     }
-    labels.get(i as usize).map_or(String::new(), |l| l.to_string())
+    labels
+        .get(i as usize)
+        .map_or(String::new(), |l| l.to_string())
 }
 
 /// One stacked bar at `x` with its counts above.
@@ -111,7 +116,12 @@ mod tests {
             })
             .collect();
         let svg = super::super::render_svg(960, 540, |a| draw_efficiency(a, &counts));
-        for text in ["parameters (count)", "method", "400 of 1000 trained", "faint: frozen"] {
+        for text in [
+            "parameters (count)",
+            "method",
+            "400 of 1000 trained",
+            "faint: frozen",
+        ] {
             assert!(svg.contains(text), "missing {text}");
         }
         assert!(svg.contains("Pre-trained monolith"));

@@ -79,6 +79,10 @@ fn draw_performance_panel<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..max_trials, 0.0..100.0)?;
     chart
         .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(super::GRID)
+        .y_label_formatter(&|v| super::tick(*v))
+        .x_label_formatter(&|v| super::tick(*v))
         .x_labels(5)
         .label_style((FONT, LABEL_SIZE))
         .axis_desc_style((FONT, DESC_SIZE))
@@ -87,7 +91,10 @@ fn draw_performance_panel<DB: DrawingBackend>(
         .draw()?;
     for s in series {
         let colour = super::method_colour(s.method);
-        let mean = s.curve.iter().map(|p| (p.trials as f64, 100.0 * eval::mean(&p.per_task)));
+        let mean = s
+            .curve
+            .iter()
+            .map(|p| (p.trials as f64, 100.0 * eval::mean(&p.per_task)));
         chart.draw_series(LineSeries::new(mean, colour.stroke_width(3)))?;
         if let Some(t) = task {
             let one = s.curve.iter().filter_map(|p| {
@@ -110,8 +117,14 @@ fn draw_loss_panel<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| s.history.iter().map(|p| p.loss))
         .filter(|l| l.is_finite() && *l > 0.0);
-    let (lo, hi) = losses.fold((f64::INFINITY, 0.0_f64), |(lo, hi), l| (lo.min(l), hi.max(l)));
-    let (lo, hi) = if lo < hi { (lo * 0.8, hi * 1.25) } else { (1e-3, 1.0) };
+    let (lo, hi) = losses.fold((f64::INFINITY, 0.0_f64), |(lo, hi), l| {
+        (lo.min(l), hi.max(l))
+    });
+    let (lo, hi) = if lo < hi {
+        (lo * 0.8, hi * 1.25)
+    } else {
+        (1e-3, 1.0)
+    };
     let mut chart = ChartBuilder::on(area)
         .caption("training loss", (FONT, DESC_SIZE))
         .margin(10)
@@ -120,8 +133,11 @@ fn draw_loss_panel<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..max_trials, (lo..hi).log_scale())?;
     chart
         .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(super::GRID)
+        .y_label_formatter(&|v| super::tick(*v))
+        .x_label_formatter(&|v| super::tick(*v))
         .x_labels(5)
-        .y_label_formatter(&|v| format!("{v:.0e}"))
         .label_style((FONT, LABEL_SIZE))
         .axis_desc_style((FONT, DESC_SIZE))
         .x_desc("trials seen")

@@ -32,6 +32,22 @@ pub const DESC_SIZE: u32 = 15;
 /// Width of the legend strip right of each figure, px.
 pub const LEGEND_WIDTH: u32 = 200;
 
+/// Colour of the grid lines at labelled ticks (the minor grid is not drawn).
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
+
+/// A compact tick label: integers without decimals, others with at most three significant
+/// decimals and no trailing zeros (`0.25`, `1e-3` for tiny values).
+pub fn tick(v: f64) -> String {
+    if v == 0.0 || (v.abs() >= 1.0 && (v - v.round()).abs() < 1e-9) {
+        return format!("{v:.0}");
+    }
+    if v.abs() < 1e-3 {
+        return format!("{v:.0e}");
+    }
+    let text = format!("{v:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// The fixed colour of each method, the same in every figure (Okabe–Ito palette, readable
 /// with the common colour-vision deficiencies).
 pub fn method_colour(method: Method) -> RGBColor {
@@ -85,8 +101,7 @@ impl LegendEntry {
 pub fn frame<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
-) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), DrawingAreaErrorKind<DB::ErrorType>>
-{
+) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
     let body = area.titled(title, (FONT, TITLE_SIZE))?;
     let width = body.dim_in_pixel().0;
@@ -105,16 +120,16 @@ pub fn draw_legend<DB: DrawingBackend>(
         match entry.swatch {
             Swatch::Box => area.draw(&Rectangle::new([(8, y - 6), (26, y + 6)], c.filled()))?,
             Swatch::Faint => {
-                area.draw(&Rectangle::new([(8, y - 6), (26, y + 6)], c.mix(0.25).filled()))?;
+                area.draw(&Rectangle::new(
+                    [(8, y - 6), (26, y + 6)],
+                    c.mix(0.25).filled(),
+                ))?;
                 area.draw(&Rectangle::new([(8, y - 6), (26, y + 6)], c))?;
             }
-            Swatch::Line => area.draw(&PathElement::new(
-                vec![(6, y), (28, y)],
-                c.stroke_width(3),
-            ))?,
-            Swatch::ThinLine => {
-                area.draw(&PathElement::new(vec![(6, y), (28, y)], c.mix(0.6)))?
+            Swatch::Line => {
+                area.draw(&PathElement::new(vec![(6, y), (28, y)], c.stroke_width(3)))?
             }
+            Swatch::ThinLine => area.draw(&PathElement::new(vec![(6, y), (28, y)], c.mix(0.6)))?,
         }
         let style = TextStyle::from((FONT, DESC_SIZE)).pos(text_anchor::Pos::new(
             text_anchor::HPos::Left,
@@ -152,4 +167,19 @@ pub(crate) fn render_svg(
         draw(&area).expect("drawing failed");
     }
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tick;
+
+    #[test]
+    fn ticks_are_compact() {
+        assert_eq!(tick(100.0), "100");
+        assert_eq!(tick(0.0), "0");
+        assert_eq!(tick(0.25), "0.25");
+        assert_eq!(tick(0.5), "0.5");
+        assert_eq!(tick(2.5), "2.5");
+        assert_eq!(tick(0.0001), "1e-4");
+    }
 }

@@ -43,6 +43,9 @@ pub fn draw_performance<DB: DrawingBackend>(
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..100.0)?;
     chart
         .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(super::GRID)
+        .y_label_formatter(&|v| super::tick(*v))
         .disable_x_mesh()
         .x_labels(n)
         .x_label_formatter(&|x| task_label(tasks, *x))

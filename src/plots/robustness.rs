@@ -36,7 +36,11 @@ pub fn draw_robustness<DB: DrawingBackend>(
     let (lo, hi) = magnitudes.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
         (lo.min(m), hi.max(m))
     });
-    let (lo, hi) = if lo < hi { (lo, hi) } else { (lo.min(0.0), lo.max(0.0) + 1.0) };
+    let (lo, hi) = if lo < hi {
+        (lo, hi)
+    } else {
+        (lo.min(0.0), lo.max(0.0) + 1.0)
+    };
     let mut chart = ChartBuilder::on(&plot)
         .margin(10)
         .x_label_area_size(44)
@@ -44,6 +48,10 @@ pub fn draw_robustness<DB: DrawingBackend>(
         .build_cartesian_2d(lo..hi, 0.0..100.0)?;
     chart
         .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(super::GRID)
+        .y_label_formatter(&|v| super::tick(*v))
+        .x_label_formatter(&|v| super::tick(*v))
         .label_style((FONT, LABEL_SIZE))
         .axis_desc_style((FONT, DESC_SIZE))
         .x_desc(kind.label())
@@ -78,8 +86,15 @@ fn draw_curve<DB: DrawingBackend>(
     s: &RobustnessSeries,
 ) -> DrawResult<DB> {
     let colour = super::method_colour(s.method);
-    let upper = s.points.iter().map(|p| (p.magnitude, band(p.mean + p.spread)));
-    let lower = s.points.iter().rev().map(|p| (p.magnitude, band(p.mean - p.spread)));
+    let upper = s
+        .points
+        .iter()
+        .map(|p| (p.magnitude, band(p.mean + p.spread)));
+    let lower = s
+        .points
+        .iter()
+        .rev()
+        .map(|p| (p.magnitude, band(p.mean - p.spread)));
     let outline: Vec<(f64, f64)> = upper.chain(lower).collect();
     chart.draw_series([Polygon::new(outline, colour.mix(0.2).filled())])?;
     let mean = s.points.iter().map(|p| (p.magnitude, 100.0 * p.mean));
@@ -115,8 +130,13 @@ mod tests {
             })
             .collect();
         let kind = Kind::RecWeightNoise;
-        let svg = super::super::render_svg(960, 540, |a| draw_robustness(a, kind, &data, Some(0.3)));
-        for text in [kind.label(), "performance, mean of tasks (% correct)", "current value 0.3"] {
+        let svg =
+            super::super::render_svg(960, 540, |a| draw_robustness(a, kind, &data, Some(0.3)));
+        for text in [
+            kind.label(),
+            "performance, mean of tasks (% correct)",
+            "current value 0.3",
+        ] {
             assert!(svg.contains(text), "missing {text}");
         }
         assert!(svg.contains("Pre-trained monolith"));
