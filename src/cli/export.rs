@@ -232,7 +232,7 @@ fn csv_bytes(data: &Data) -> Result<Vec<u8>> {
         }
         Data::Robustness(..) => {}
     }
-    Ok(out.into_inner().context("cannot finish the CSV data")?)
+    out.into_inner().context("cannot finish the CSV data")
 }
 
 /// Learning curves as rows `method,series,trials,value`: series `loss`, `mean` (performance,

@@ -163,7 +163,7 @@ pub fn csv_bytes(kind: Kind, series: &[RobustnessSeries]) -> Result<Vec<u8>> {
             out.write_record(csv_row(s.method, kind, p))?;
         }
     }
-    Ok(out.into_inner().context("cannot finish the CSV data")?)
+    out.into_inner().context("cannot finish the CSV data")
 }
 
 /// One CSV row.

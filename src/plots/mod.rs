@@ -19,7 +19,16 @@ use plotters::style::text_anchor;
 use crate::methods::Method;
 
 /// What every drawing function returns.
-pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub type DrawResult<DB> = Result<(), DrawError<DB>>;
+
+/// The error of a drawing on backend `DB`.
+pub type DrawError<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
+
+/// A figure's plot area and its legend strip.
+pub type Split<DB> = (Area<DB>, Area<DB>);
+
+/// A drawing area on backend `DB`, in pixel coordinates.
+pub type Area<DB> = DrawingArea<DB, Shift>;
 
 /// The font family of every text.
 pub const FONT: &str = "sans-serif";
@@ -98,10 +107,7 @@ impl LegendEntry {
 }
 
 /// Clears the area, writes the title and returns (plot area, legend strip).
-pub fn frame<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), DrawingAreaErrorKind<DB::ErrorType>> {
+pub fn frame<DB: DrawingBackend>(area: &Area<DB>, title: &str) -> Result<Split<DB>, DrawError<DB>> {
     area.fill(&WHITE)?;
     let body = area.titled(title, (FONT, TITLE_SIZE))?;
     let width = body.dim_in_pixel().0;
