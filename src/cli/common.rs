@@ -22,14 +22,23 @@ pub const MAX_HISTORY: usize = 500;
 
 /// A list of methods: `all` or names separated by commas.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Methods(pub Vec<Method>);
+pub struct Methods {
+    /// The methods, in the order given.
+    pub list: Vec<Method>,
+    /// Whether the user asked for `all` (then methods a model file lacks are skipped rather
+    /// than reported missing).
+    pub all: bool,
+}
 
 impl FromStr for Methods {
     type Err = String;
 
     fn from_str(s: &str) -> std::result::Result<Self, String> {
         if s.trim().eq_ignore_ascii_case("all") {
-            return Ok(Methods(Method::ALL.to_vec()));
+            return Ok(Methods {
+                list: Method::ALL.to_vec(),
+                all: true,
+            });
         }
         let mut methods = Vec::new();
         for name in s.split(',') {
@@ -38,7 +47,10 @@ impl FromStr for Methods {
                 methods.push(method);
             }
         }
-        Ok(Methods(methods))
+        Ok(Methods {
+            list: methods,
+            all: false,
+        })
     }
 }
 
@@ -112,7 +124,8 @@ pub struct TaskArgs {
     /// Trials per task-stage batch (one task per batch, tasks in rotation).
     #[arg(long, default_value_t = 32, value_name = "TRIALS")]
     pub batch_size: usize,
-    /// Evaluate all tasks every this many trials, for the learning curves and --stop-at.
+    /// Evaluate all tasks every this many trials, for the learning curves and --stop-at
+    /// (trials to 90% are resolved to this step).
     #[arg(long, default_value_t = 3200, value_name = "TRIALS",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub eval_every: u64,
@@ -225,6 +238,10 @@ pub fn pretrained(model: &Model) -> Result<Pretrained> {
 }
 
 /// A progress bar for `total` trials, drawn on stderr (hidden when it is not a terminal).
+///
+/// TODO: log lines written by env_logger while bars are drawn can tear the bars on a
+/// terminal; routing `log` through the bars (e.g. the indicatif-log-bridge crate) would keep
+/// both readable. Subcommands log only before and after their bars for now.
 pub fn trial_bar(bars: &MultiProgress, name: &str, total: usize) -> ProgressBar {
     let style = ProgressStyle::with_template(
         "{prefix:>22} [{bar:30.cyan/blue}] {pos:>7}/{len} trials {msg} ({elapsed}, ~{eta} left)",
@@ -339,9 +356,9 @@ mod tests {
 
     #[test]
     fn methods_parse_all_and_lists() {
-        assert_eq!("all".parse::<Methods>().unwrap().0.len(), 4);
+        assert_eq!("all".parse::<Methods>().unwrap().list.len(), 4);
         let two: Methods = "molap,monolithic".parse().unwrap();
-        assert_eq!(two.0, vec![Method::Molap, Method::Monolithic]);
+        assert_eq!(two.list, vec![Method::Molap, Method::Monolithic]);
         assert!("molap,bogus".parse::<Methods>().is_err());
     }
 }

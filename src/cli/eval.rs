@@ -79,7 +79,7 @@ impl EvalCmd {
     pub fn run(&self) -> Result<()> {
         let model = common::load_model(&self.model)?;
         let perturbation = perturbation(&self.perturb, self.perturb_seed, &model)?;
-        let chosen = present_methods(&model, &self.method.0, self.method.0.len() == 4)?;
+        let chosen = present_methods(&model, &self.method)?;
         let eval = EvalSet::all(model.config.network.dt_ms)?;
         let rows = chosen
             .par_iter()
@@ -113,7 +113,8 @@ pub fn perturbation(args: &[PerturbArg], seed: u64, model: &Model) -> Result<Per
 
 /// The methods of `wanted` the model holds a trained network for. With `all`, the ones
 /// present; a method named explicitly but absent is an error.
-pub fn present_methods(model: &Model, wanted: &[Method], all: bool) -> Result<Vec<Method>> {
+pub fn present_methods(model: &Model, wanted: &Methods) -> Result<Vec<Method>> {
+    let (all, wanted) = (wanted.all, &wanted.list);
     let present: Vec<Method> = wanted
         .iter()
         .copied()

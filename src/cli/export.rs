@@ -102,11 +102,7 @@ impl ExportCmd {
 
     /// Collects the chosen figure's data from the model (sweeping for robustness).
     fn data(&self, model: &Model) -> Result<Data> {
-        let methods = super::eval::present_methods(
-            model,
-            &self.sweep.method.0,
-            self.sweep.method.0.len() == 4,
-        )?;
+        let methods = super::eval::present_methods(model, &self.sweep.method)?;
         let trained = methods.iter().filter_map(|&m| model.network(m));
         Ok(match self.figure {
             Figure::Performance => Data::Performance(
@@ -126,6 +122,9 @@ impl ExportCmd {
                     })
                     .collect(),
             ),
+            // TODO: the robustness figure recomputes its sweep from the model every time;
+            // reading the output of `molap sweep --json` instead would spare researchers
+            // repeating a long many-draw sweep just to restyle or resize its figure.
             Figure::Robustness => Data::Robustness(self.sweep.kind, self.sweep.run(model)?),
             Figure::Efficiency => Data::Efficiency(
                 trained

@@ -72,7 +72,7 @@ impl SweepArgs {
     /// Every chosen method's curve, computed in parallel over methods × magnitudes.
     pub fn run(&self, model: &Model) -> Result<Vec<RobustnessSeries>> {
         let magnitudes = self.magnitudes(model)?;
-        let methods = present_methods(model, &self.method.0, self.method.0.len() == 4)?;
+        let methods = present_methods(model, &self.method)?;
         let networks = methods
             .iter()
             .map(|&m| Ok(model.network(m).context("missing")?.network.to_network()?))

@@ -61,11 +61,11 @@ impl TrainCmd {
         }
         let pretrained = common::pretrained(&model)?;
         let eval = EvalSet::all(config.network.dt_ms)?;
-        let trained = train_methods(&self.method.0, &config, &pretrained, &eval, &self.task)?;
+        let trained = train_methods(&self.method.list, &config, &pretrained, &eval, &self.task)?;
         model.config = config;
         model
             .networks
-            .retain(|n| !self.method.0.contains(&n.method));
+            .retain(|n| !self.method.list.contains(&n.method));
         model
             .networks
             .extend(trained.iter().map(|t| t.network.clone()));

@@ -21,6 +21,10 @@ use super::pretrain;
 use super::train::{self, Trained};
 
 /// Options of `molap transfer`.
+///
+/// TODO: the networks built here (pre-trained on eight tasks, then trained on the ninth) are
+/// discarded; an `--out` option writing them as a model file would let `eval`, `sweep` and
+/// `export` examine them too.
 #[derive(Debug, Args)]
 pub struct TransferCmd {
     /// The task left out of pre-training and of the task stage, then learned on top (short
@@ -88,7 +92,7 @@ impl TransferCmd {
         let eval_others = EvalSet::new(&others, config.network.dt_ms)?;
         eprintln!("task stage on the eight tasks");
         let trained = train::train_methods(
-            &self.method.0,
+            &self.method.list,
             &config,
             &pretrained,
             &eval_others,
