@@ -18,7 +18,7 @@ use molap_lab::tasks::Task;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::common::{self};
+use super::common::{self, Methods};
 use super::sweep::{self, SweepArgs};
 
 /// The figures `export` draws.
@@ -60,10 +60,10 @@ pub struct ExportCmd {
     /// The file to write (replaced only once the figure is complete).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Figure width, in px.
+    /// Figure width, in px (320 to 8000).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(320..=8000))]
     pub width: u32,
-    /// Figure height, in px.
+    /// Figure height, in px (240 to 8000).
     #[arg(long, default_value_t = 560, value_parser = clap::value_parser!(u32).range(240..=8000))]
     pub height: u32,
     /// Learning figure only: also draw this task's performance (short name, e.g. memoryanti).
@@ -73,7 +73,14 @@ pub struct ExportCmd {
     /// applied), in the kind's unit.
     #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
     pub marker: Option<f64>,
-    #[command(flatten)]
+    /// Methods drawn: `all` (every method the file holds) or a comma-separated list of
+    /// molap, monolithic, random_modules, pretrained_monolith.
+    #[arg(long, default_value = "all", value_name = "METHODS")]
+    pub method: Methods,
+    #[command(
+        flatten,
+        next_help_heading = "Robustness figure only (the sweep it computes)"
+    )]
     pub sweep: SweepArgs,
 }
 
@@ -102,7 +109,7 @@ impl ExportCmd {
 
     /// Collects the chosen figure's data from the model (sweeping for robustness).
     fn data(&self, model: &Model) -> Result<Data> {
-        let methods = super::eval::present_methods(model, &self.sweep.method)?;
+        let methods = super::eval::present_methods(model, &self.method)?;
         let trained = methods.iter().filter_map(|&m| model.network(m));
         Ok(match self.figure {
             Figure::Performance => Data::Performance(
@@ -125,7 +132,9 @@ impl ExportCmd {
             // TODO: the robustness figure recomputes its sweep from the model every time;
             // reading the output of `molap sweep --json` instead would spare researchers
             // repeating a long many-draw sweep just to restyle or resize its figure.
-            Figure::Robustness => Data::Robustness(self.sweep.kind, self.sweep.run(model)?),
+            Figure::Robustness => {
+                Data::Robustness(self.sweep.kind, self.sweep.run(model, &self.method)?)
+            }
             Figure::Efficiency => Data::Efficiency(
                 trained
                     .map(|n| {

@@ -47,9 +47,6 @@ pub struct SweepArgs {
     /// Seed of the first draw (draw d uses seed + d).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Methods to sweep: `all` (every method the file holds) or a comma-separated list.
-    #[arg(long, default_value = "all", value_name = "METHODS")]
-    pub method: Methods,
 }
 
 impl SweepArgs {
@@ -69,10 +66,10 @@ impl SweepArgs {
         Ok(magnitudes)
     }
 
-    /// Every chosen method's curve, computed in parallel over methods × magnitudes.
-    pub fn run(&self, model: &Model) -> Result<Vec<RobustnessSeries>> {
+    /// The curve of each method in `chosen`, computed in parallel over methods × magnitudes.
+    pub fn run(&self, model: &Model, chosen: &Methods) -> Result<Vec<RobustnessSeries>> {
         let magnitudes = self.magnitudes(model)?;
-        let methods = present_methods(model, &self.method)?;
+        let methods = present_methods(model, chosen)?;
         let networks = methods
             .iter()
             .map(|&m| Ok(model.network(m).context("missing")?.network.to_network()?))
@@ -122,6 +119,10 @@ pub struct SweepCmd {
     pub model: PathBuf,
     #[command(flatten)]
     pub sweep: SweepArgs,
+    /// Methods to sweep: `all` (every method the file holds) or a comma-separated list of
+    /// molap, monolithic, random_modules, pretrained_monolith.
+    #[arg(long, default_value = "all", value_name = "METHODS")]
+    pub method: Methods,
     /// Also write the curves to this CSV file: one row per method and magnitude, with the
     /// mean, the spread (s.d. over draws) and each task's performance, as fractions.
     #[arg(long, value_name = "FILE")]
@@ -136,7 +137,7 @@ impl SweepCmd {
     /// Runs the subcommand.
     pub fn run(&self) -> Result<()> {
         let model = common::load_model(&self.model)?;
-        let series = self.sweep.run(&model)?;
+        let series = self.sweep.run(&model, &self.method)?;
         if let Some(path) = &self.csv {
             common::write_atomic(path, &csv_bytes(self.sweep.kind, &series)?)?;
         }
