@@ -29,6 +29,10 @@ fn task_label(tasks: &[Task], x: f64) -> String {
 }
 
 /// Draws the bars of `data` over `tasks`, with title, axes and legend.
+///
+/// TODO: the nine task names sit side by side under the bars and start to overlap when the
+/// plot area is narrower than about 800 px (a figure under ~1000 px wide); rotating or
+/// staggering them would keep small exports and narrow page panels readable.
 pub fn draw_performance<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     tasks: &[Task],
