@@ -1,58 +1,176 @@
 //! Plot layout, written against plotters' `DrawingBackend` trait so that every figure draws on
 //! a browser canvas (the `web` module) and natively into SVG or PNG files alike.
+//!
+//! Each figure is a function from plain data to a drawing: `draw_*(area, data...)`. They share
+//! one palette ([`method_colour`]), one title and legend layout ([`frame`], [`draw_legend`])
+//! and text in the "sans-serif" family. Natively that family must be registered once with
+//! [`register_fonts`] (the bundled DejaVu Sans); in the browser the canvas supplies it.
 
+pub mod efficiency;
 pub mod leaky;
-pub mod summary;
+pub mod learning;
+pub mod performance;
+pub mod robustness;
 pub mod trajectories;
 pub mod trial;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor;
 
 use crate::methods::Method;
 
-/// The font family of every plot.
+/// What every drawing function returns.
+pub type DrawResult<DB> = Result<(), DrawError<DB>>;
+
+/// The error of a drawing on backend `DB`.
+pub type DrawError<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
+
+/// A figure's plot area and its legend strip.
+pub type Split<DB> = (Area<DB>, Area<DB>);
+
+/// A drawing area on backend `DB`, in pixel coordinates.
+pub type Area<DB> = DrawingArea<DB, Shift>;
+
+/// The font family of every text.
 pub const FONT: &str = "sans-serif";
+/// Title size, px.
+pub const TITLE_SIZE: u32 = 20;
+/// Tick label size, px.
+pub const LABEL_SIZE: u32 = 13;
+/// Axis description and legend size, px.
+pub const DESC_SIZE: u32 = 15;
+/// Width of the legend strip right of each figure, px.
+pub const LEGEND_WIDTH: u32 = 200;
 
-/// What a drawing function returns.
-pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+/// Colour of the grid lines at labelled ticks (the minor grid is not drawn).
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
 
-/// The colour of a method, the same in every plot.
+/// A compact tick label: integers without decimals, others with at most three significant
+/// decimals and no trailing zeros (`0.25`, `1e-3` for tiny values).
+pub fn tick(v: f64) -> String {
+    if v == 0.0 || (v.abs() >= 1.0 && (v - v.round()).abs() < 1e-9) {
+        return format!("{v:.0}");
+    }
+    if v.abs() < 1e-3 {
+        return format!("{v:.0e}");
+    }
+    let text = format!("{v:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The fixed colour of each method, the same in every figure (Okabe–Ito palette, readable
+/// with the common colour-vision deficiencies).
 pub fn method_colour(method: Method) -> RGBColor {
     match method {
-        Method::Molap => RGBColor(36, 86, 199),
-        Method::Monolithic => RGBColor(217, 113, 28),
-        Method::RandomModules => RGBColor(42, 157, 85),
-        Method::PretrainedMonolith => RGBColor(142, 68, 173),
+        Method::Molap => RGBColor(0, 114, 178),
+        Method::Monolithic => RGBColor(213, 94, 0),
+        Method::RandomModules => RGBColor(0, 158, 115),
+        Method::PretrainedMonolith => RGBColor(204, 121, 167),
     }
 }
 
-/// Width of the legend margin on the right of a plot, pixels.
-pub const LEGEND_WIDTH: i32 = 190;
+/// How a legend entry's swatch looks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Swatch {
+    /// A filled box (bars).
+    Box,
+    /// A faint box with a border (the frozen part of a bar, a spread band).
+    Faint,
+    /// A thick line (curves).
+    Line,
+    /// A thin faint line (a secondary curve).
+    ThinLine,
+}
 
-/// One legend entry: its text, colour and how its symbol is drawn.
+/// One legend entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    /// The text.
+    pub label: String,
+    /// The swatch's colour.
+    pub colour: RGBColor,
+    /// The swatch's look.
+    pub swatch: Swatch,
+}
+
+impl LegendEntry {
+    /// An entry per method, with its colour.
+    pub fn methods(methods: impl IntoIterator<Item = Method>, swatch: Swatch) -> Vec<Self> {
+        methods
+            .into_iter()
+            .map(|m| LegendEntry {
+                label: m.label().to_string(),
+                colour: method_colour(m),
+                swatch,
+            })
+            .collect()
+    }
+}
+
+/// Clears the area, writes the title and returns (plot area, legend strip).
+pub fn frame<DB: DrawingBackend>(area: &Area<DB>, title: &str) -> Result<Split<DB>, DrawError<DB>> {
+    area.fill(&WHITE)?;
+    let body = area.titled(title, (FONT, TITLE_SIZE))?;
+    let width = body.dim_in_pixel().0;
+    Ok(body.split_horizontally(width.saturating_sub(LEGEND_WIDTH)))
+}
+
+/// Draws the legend entries top-down in `area`.
+pub fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[LegendEntry],
+) -> DrawResult<DB> {
+    let line_height = DESC_SIZE as i32 + 10;
+    for (i, entry) in entries.iter().enumerate() {
+        let y = 40 + i as i32 * line_height;
+        let c = entry.colour;
+        match entry.swatch {
+            Swatch::Box => area.draw(&Rectangle::new([(8, y - 6), (26, y + 6)], c.filled()))?,
+            Swatch::Faint => {
+                area.draw(&Rectangle::new(
+                    [(8, y - 6), (26, y + 6)],
+                    c.mix(0.25).filled(),
+                ))?;
+                area.draw(&Rectangle::new([(8, y - 6), (26, y + 6)], c))?;
+            }
+            Swatch::Line => {
+                area.draw(&PathElement::new(vec![(6, y), (28, y)], c.stroke_width(3)))?
+            }
+            Swatch::ThinLine => area.draw(&PathElement::new(vec![(6, y), (28, y)], c.mix(0.6)))?,
+        }
+        let style = TextStyle::from((FONT, DESC_SIZE)).pos(text_anchor::Pos::new(
+            text_anchor::HPos::Left,
+            text_anchor::VPos::Center,
+        ));
+        area.draw(&Text::new(entry.label.clone(), (34, y), style))?;
+    }
+    Ok(())
+}
+
+/// One entry of a [`side_legend`]: its text, colour and how its symbol is drawn.
 pub type LegendKey = (String, RGBColor, Key);
 
-/// How a legend entry is drawn.
+/// How a [`side_legend`] entry is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
     /// A solid line.
     Solid,
     /// A dashed line.
     Dashed,
-    /// A filled block (bars, shaded regions).
-    Block,
-    /// A pale filled block.
+    /// A pale filled block (shaded regions).
     Pale,
 }
 
-/// A legend in the right margin ([`LEGEND_WIDTH`]) of `area`, drawn in pixels from `top`.
+/// A legend in the right margin ([`LEGEND_WIDTH`]) of `area`, drawn in pixels from `top`: for
+/// figures with several stacked rows, each with its own legend beside it.
 pub fn side_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
+    area: &Area<DB>,
     top: i32,
     keys: &[LegendKey],
 ) -> DrawResult<DB> {
     let (width, _) = area.dim_in_pixel();
-    let x = width as i32 - LEGEND_WIDTH + 12;
+    let x = width as i32 - LEGEND_WIDTH as i32 + 12;
     let style = TextStyle::from((FONT, 14)).color(&BLACK);
     for (i, (name, colour, key)) in keys.iter().enumerate() {
         let y = top + 19 * i as i32;
@@ -70,10 +188,6 @@ pub fn side_legend<DB: DrawingBackend>(
                     ))?;
                 }
             }
-            Key::Block => area.draw(&Rectangle::new(
-                [(x, y - 6), (x + 22, y + 6)],
-                colour.filled(),
-            ))?,
             Key::Pale => area.draw(&Rectangle::new(
                 [(x, y - 6), (x + 22, y + 6)],
                 colour.mix(0.3).filled(),
@@ -82,4 +196,48 @@ pub fn side_legend<DB: DrawingBackend>(
         area.draw(&Text::new(name.clone(), (x + 28, y - 8), style.clone()))?;
     }
     Ok(())
+}
+
+/// Registers the bundled DejaVu Sans as the "sans-serif" family, for native SVG and PNG
+/// rendering (once; later calls do nothing).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn register_fonts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+    ONCE.call_once(|| {
+        if plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU_SANS).is_err() {
+            log::error!("the bundled font could not be loaded; figures will lack text");
+        }
+    });
+}
+
+/// Test helper: draws into an SVG string of `width` x `height` px.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn render_svg(
+    width: u32,
+    height: u32,
+    draw: impl for<'a> FnOnce(&DrawingArea<SVGBackend<'a>, Shift>) -> DrawResult<SVGBackend<'a>>,
+) -> String {
+    register_fonts();
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        draw(&area).expect("drawing failed");
+    }
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tick;
+
+    #[test]
+    fn ticks_are_compact() {
+        assert_eq!(tick(100.0), "100");
+        assert_eq!(tick(0.0), "0");
+        assert_eq!(tick(0.25), "0.25");
+        assert_eq!(tick(0.5), "0.5");
+        assert_eq!(tick(2.5), "2.5");
+        assert_eq!(tick(0.0001), "1e-4");
+    }
 }

@@ -107,7 +107,7 @@ fn row<'a, DB: DrawingBackend>(
 ) -> Result<Chart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut chart = ChartBuilder::on(area)
         .margin_left(8)
-        .margin_right(LEGEND_WIDTH as u32)
+        .margin_right(LEGEND_WIDTH)
         .x_label_area_size(if last { 40 } else { 18 })
         .y_label_area_size(56)
         .build_cartesian_2d(0.0..end, y.clone())?;

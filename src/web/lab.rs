@@ -17,7 +17,7 @@ use crate::methods::{Method, parameter_counts};
 use crate::model::{Model, SavedNetwork};
 use crate::network::{Network, Trace};
 use crate::perturb::{Kind, Perturbation};
-use crate::plots::{summary, trajectories, trial};
+use crate::plots::{efficiency, learning, performance, robustness, trajectories, trial};
 use crate::report::{self, Efficiency, LearningCurve, MethodPerformance, Robustness};
 use crate::sweep;
 use crate::tasks::Task;
@@ -179,13 +179,57 @@ impl Lab {
                 let view = self.trial_view()?;
                 trial::draw_trial(&area, &view, &title)
             }
-            "performance" => summary::draw_performance(&area, &self.performance),
-            "learning" => summary::draw_learning(&area, &self.learning),
+            "performance" => {
+                let rows: Vec<_> = self
+                    .performance
+                    .iter()
+                    .map(|p| performance::MethodPerformance {
+                        method: p.method,
+                        per_task: p.per_task.clone(),
+                    })
+                    .collect();
+                performance::draw_performance(&area, &Task::ALL, &rows)
+            }
+            "learning" => {
+                let series: Vec<_> = self
+                    .learning
+                    .iter()
+                    .filter_map(|c| {
+                        Some(learning::LearningSeries {
+                            method: c.method?,
+                            curve: c.performance.clone(),
+                            history: c.loss.clone(),
+                        })
+                    })
+                    .collect();
+                learning::draw_learning(&area, &series, Some(self.task))
+            }
             "robustness" => match &self.robustness {
-                Some(r) => summary::draw_robustness(&area, r),
+                Some(r) => {
+                    let series: Vec<_> = r
+                        .curves
+                        .iter()
+                        .map(|c| robustness::RobustnessSeries {
+                            method: c.method,
+                            points: c.points.clone(),
+                        })
+                        .collect();
+                    robustness::draw_robustness(&area, r.kind, &series, r.current)
+                }
                 None => return Err(JsError::new("no robustness curve yet")),
             },
-            "efficiency" => summary::draw_efficiency(&area, &self.efficiency()),
+            "efficiency" => {
+                let counts: Vec<_> = self
+                    .efficiency()
+                    .iter()
+                    .map(|e| efficiency::ParameterCount {
+                        method: e.method,
+                        trained: e.trained,
+                        total: e.total,
+                    })
+                    .collect();
+                efficiency::draw_efficiency(&area, &counts)
+            }
             other => return Err(JsError::new(&format!("no panel called `{other}`"))),
         };
         drawn.map_err(|e| JsError::new(&format!("drawing {panel} failed: {e}")))

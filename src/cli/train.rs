@@ -1,0 +1,190 @@
+//! `molap train`: the task stage of each chosen method on top of a pre-trained model file, in
+//! parallel, with learning curves, and a summary table.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use indicatif::MultiProgress;
+use molap_lab::eval::{self, EvalSet};
+use molap_lab::methods::{self, ExperimentConfig, Method, Pretrained};
+use molap_lab::model::{self, SavedNetwork, TrainedNetwork};
+use molap_lab::perturb::Perturbation;
+use molap_lab::tasks::Task;
+use rayon::prelude::*;
+
+use super::common::{self, Methods, TaskArgs};
+
+/// Options of `molap train`.
+#[derive(Debug, Args)]
+pub struct TrainCmd {
+    /// A model file written by `molap pretrain` (or by an earlier `molap train`).
+    #[arg(long, value_name = "FILE")]
+    pub pretrained: PathBuf,
+    /// The model file to write: the pre-trained parts plus the trained networks (methods not
+    /// trained now keep the networks the input file had).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Methods to train: `all`, or a comma-separated list of molap, monolithic,
+    /// random_modules, pretrained_monolith.
+    #[arg(long, default_value = "all", value_name = "METHODS")]
+    pub method: Methods,
+    #[command(flatten)]
+    pub task: TaskArgs,
+    /// Seed of the task stage's batch and noise draws.
+    #[arg(long, default_value_t = 21)]
+    pub seed: u64,
+    /// Tasks of the task stage, by short name, comma-separated. Default: all nine.
+    #[arg(long, value_delimiter = ',', value_name = "TASKS")]
+    pub tasks: Option<Vec<Task>>,
+}
+
+/// One method's task stage, finished.
+pub struct Trained {
+    /// The network with its curves, as saved.
+    pub network: TrainedNetwork,
+    /// Why it stopped early, if it did.
+    pub note: Option<String>,
+    /// Wall-clock time, seconds.
+    pub seconds: f64,
+}
+
+impl TrainCmd {
+    /// Runs the subcommand.
+    pub fn run(&self) -> Result<()> {
+        let mut model = common::load_model(&self.pretrained)?;
+        let mut config = model.config.clone();
+        self.task.apply(&mut config, self.seed)?;
+        if let Some(tasks) = &self.tasks {
+            config.task.tasks = tasks.clone();
+        }
+        let pretrained = common::pretrained(&model)?;
+        let eval = EvalSet::all(config.network.dt_ms)?;
+        let trained = train_methods(&self.method.list, &config, &pretrained, &eval, &self.task)?;
+        model.config = config;
+        model
+            .networks
+            .retain(|n| !self.method.list.contains(&n.method));
+        model
+            .networks
+            .extend(trained.iter().map(|t| t.network.clone()));
+        model.networks.sort_by_key(|n| n.method as usize);
+        common::save_model(&self.out, &model)?;
+        print_summary(&trained, &eval.tasks());
+        Ok(())
+    }
+}
+
+/// Trains the task stage of every method in `chosen`, in parallel.
+pub fn train_methods(
+    chosen: &[Method],
+    config: &ExperimentConfig,
+    pretrained: &Pretrained,
+    eval: &EvalSet,
+    args: &TaskArgs,
+) -> Result<Vec<Trained>> {
+    let bars = MultiProgress::new();
+    chosen
+        .par_iter()
+        .map(|&method| train_one(method, config, pretrained, eval, args, &bars))
+        .collect()
+}
+
+/// One method's task stage, evaluated every `args.eval_every` trials.
+fn train_one(
+    method: Method,
+    config: &ExperimentConfig,
+    pretrained: &Pretrained,
+    eval: &EvalSet,
+    args: &TaskArgs,
+    bars: &MultiProgress,
+) -> Result<Trained> {
+    let start = Instant::now();
+    let mut trainer = methods::task_trainer(method, config, pretrained)
+        .with_context(|| format!("cannot set up the task stage of {}", method.label()))?;
+    let bar = common::trial_bar(bars, method.label(), trainer.config.trials);
+    let outcome = common::train_with_eval(
+        &mut trainer,
+        Some(eval),
+        args.eval_every as usize,
+        args.stop_at,
+        &bar,
+    )?;
+    if let Some(note) = &outcome.note {
+        bars.println(format!("{}: stopped: {note}", method.label()))?;
+    }
+    let performance = eval.evaluate(&trainer.network, &Perturbation::default())?;
+    let network = TrainedNetwork {
+        method,
+        network: SavedNetwork::from_network(&trainer.network),
+        trials: trainer.trials,
+        history: common::thin_history(&trainer.history, common::MAX_HISTORY),
+        performance,
+        curve: outcome.curve,
+    };
+    Ok(Trained {
+        network,
+        note: outcome.note,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// The final table: one column per method, one row per task (performance in %, and in
+/// brackets the trials it took to reach 90%).
+pub fn print_summary(trained: &[Trained], tasks: &[Task]) {
+    let row = |name: &str, cells: Vec<String>| {
+        let cells: Vec<String> = cells.iter().map(|c| format!("{c:>22}")).collect();
+        println!("{name:<24}{}", cells.join(""));
+    };
+    let labels = trained.iter().map(|t| t.network.method.label().to_string());
+    row("", labels.collect());
+    row("trained/total params", trained.iter().map(counts).collect());
+    row(
+        "trials",
+        trained
+            .iter()
+            .map(|t| t.network.trials.to_string())
+            .collect(),
+    );
+    row(
+        "time (s)",
+        trained
+            .iter()
+            .map(|t| format!("{:.1}", t.seconds))
+            .collect(),
+    );
+    let reached: Vec<_> = trained
+        .iter()
+        .map(|t| model::trials_to_criterion(&t.network.curve, 0.9))
+        .collect();
+    for (i, task) in tasks.iter().enumerate() {
+        let cells = trained.iter().zip(&reached).map(|(t, r)| {
+            let when = r.get(i).copied().flatten();
+            let when = when.map_or("never".to_string(), |x| x.to_string());
+            format!("{} [{when}]", common::percent(t.network.performance[i]))
+        });
+        row(&format!("{} %", task.short()), cells.collect());
+    }
+    let means = trained
+        .iter()
+        .map(|t| common::percent(eval::mean(&t.network.performance)));
+    row("mean %", means.collect());
+    println!("(in brackets: trials until the task first reached 90% at an evaluation)");
+    for t in trained.iter().filter(|t| t.note.is_some()) {
+        let note = t.note.as_deref().unwrap_or_default();
+        println!("note: {}: {note}", t.network.method.label());
+    }
+}
+
+/// "trained/total" parameter counts of a trained network.
+fn counts(t: &Trained) -> String {
+    let n = &t.network;
+    match n.network.to_network() {
+        Ok(net) => {
+            let (trained, total) = methods::parameter_counts(n.method, &net);
+            format!("{trained}/{total}")
+        }
+        Err(_) => "?".to_string(),
+    }
+}

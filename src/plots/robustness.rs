@@ -1,0 +1,144 @@
+//! Robustness curves: mean performance over tasks against one perturbation's magnitude, one
+//! curve per method with a band of ± one standard deviation over perturbation draws, and
+//! optionally a vertical marker at the magnitude currently applied.
+
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+use super::{DESC_SIZE, DrawResult, FONT, LABEL_SIZE, LegendEntry, Swatch};
+use crate::methods::Method;
+use crate::perturb::Kind;
+use crate::sweep::SweepPoint;
+
+/// One method's robustness curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobustnessSeries {
+    /// The method.
+    pub method: Method,
+    /// The curve's points, by increasing magnitude.
+    pub points: Vec<SweepPoint>,
+}
+
+/// Draws every series against the magnitude of `kind`; `marker` draws a vertical line at the
+/// current magnitude.
+pub fn draw_robustness<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    kind: Kind,
+    series: &[RobustnessSeries],
+    marker: Option<f64>,
+) -> DrawResult<DB> {
+    let (plot, legend) = super::frame(area, "Robustness to perturbation")?;
+    let magnitudes = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.magnitude))
+        .chain(marker);
+    let (lo, hi) = magnitudes.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
+        (lo.min(m), hi.max(m))
+    });
+    let (lo, hi) = if lo < hi {
+        (lo, hi)
+    } else {
+        (lo.min(0.0), lo.max(0.0) + 1.0)
+    };
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(10)
+        .x_label_area_size(44)
+        .y_label_area_size(60)
+        .build_cartesian_2d(lo..hi, 0.0..100.0)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(super::GRID)
+        .y_label_formatter(&|v| super::tick(*v))
+        .x_label_formatter(&|v| super::tick(*v))
+        .label_style((FONT, LABEL_SIZE))
+        .axis_desc_style((FONT, DESC_SIZE))
+        .x_desc(kind.label())
+        .y_desc("performance, mean of tasks (% correct)")
+        .draw()?;
+    for s in series {
+        draw_curve(&mut chart, s)?;
+    }
+    let mut entries = LegendEntry::methods(series.iter().map(|s| s.method), Swatch::Line);
+    entries.push(grey("band: ± 1 s.d. over draws", Swatch::Faint));
+    if let Some(m) = marker {
+        let line = [(m, 0.0), (m, 100.0)];
+        chart.draw_series(DashedLineSeries::new(line, 6, 4, BLACK.stroke_width(2)))?;
+        entries.push(grey(&format!("current value {m}"), Swatch::Line));
+    }
+    super::draw_legend(&legend, &entries)?;
+    area.present()
+}
+
+/// A grey legend entry.
+fn grey(label: &str, swatch: Swatch) -> LegendEntry {
+    LegendEntry {
+        label: label.to_string(),
+        colour: RGBColor(90, 90, 90),
+        swatch,
+    }
+}
+
+/// One method's band and mean line.
+fn draw_curve<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    s: &RobustnessSeries,
+) -> DrawResult<DB> {
+    let colour = super::method_colour(s.method);
+    let upper = s
+        .points
+        .iter()
+        .map(|p| (p.magnitude, band(p.mean + p.spread)));
+    let lower = s
+        .points
+        .iter()
+        .rev()
+        .map(|p| (p.magnitude, band(p.mean - p.spread)));
+    let outline: Vec<(f64, f64)> = upper.chain(lower).collect();
+    chart.draw_series([Polygon::new(outline, colour.mix(0.2).filled())])?;
+    let mean = s.points.iter().map(|p| (p.magnitude, 100.0 * p.mean));
+    chart.draw_series(LineSeries::new(mean.clone(), colour.stroke_width(3)))?;
+    chart.draw_series(mean.map(|xy| Circle::new(xy, 3, colour.filled())))?;
+    Ok(())
+}
+
+/// A performance fraction as a % clamped to the axis.
+fn band(v: f64) -> f64 {
+    (100.0 * v).clamp(0.0, 100.0)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curves_have_kind_label_legend_and_marker() {
+        let points: Vec<SweepPoint> = (0..5)
+            .map(|i| SweepPoint {
+                magnitude: i as f64 * 0.25,
+                per_task: vec![0.8; 9],
+                mean: 0.9 - 0.15 * i as f64,
+                spread: 0.05,
+            })
+            .collect();
+        let data: Vec<_> = Method::ALL
+            .iter()
+            .map(|&method| RobustnessSeries {
+                method,
+                points: points.clone(),
+            })
+            .collect();
+        let kind = Kind::RecWeightNoise;
+        let svg =
+            super::super::render_svg(960, 540, |a| draw_robustness(a, kind, &data, Some(0.3)));
+        for text in [
+            kind.label(),
+            "performance, mean of tasks (% correct)",
+            "current value 0.3",
+        ] {
+            assert!(svg.contains(text), "missing {text}");
+        }
+        assert!(svg.contains("Pre-trained monolith"));
+    }
+}
