@@ -73,7 +73,7 @@ export function fillTable(table, info, performance) {
       cell.dataset.task = task.name;
       if (Number.isFinite(value)) {
         cell.dataset.value = String(value);
-        cell.textContent = value.toFixed(2);
+        cell.textContent = `${(100 * value).toFixed(0)}%`;
       } else {
         cell.textContent = "…";
       }

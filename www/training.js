@@ -109,10 +109,10 @@ export class Training {
     }
     if (p.per_task) {
       const mean = p.per_task.reduce((a, b) => a + b, 0) / p.per_task.length;
-      $("train-perf").textContent = `${mean.toFixed(2)} mean (${p.per_task.map((x) => x.toFixed(1)).join(" ")})`;
+      $("train-perf").textContent = `${(100 * mean).toFixed(0)}% mean; per task ${p.per_task.map((x) => (100 * x).toFixed(0)).join(" ")}`;
     }
     const words = { running: "running", paused: "paused", finished: "finished" };
-    const perf = p.per_task ? `, performance ${(p.per_task.reduce((a, b) => a + b, 0) / p.per_task.length).toFixed(2)}` : (this.lastPerf ?? "");
+    const perf = p.per_task ? `, ${(100 * p.per_task.reduce((a, b) => a + b, 0) / p.per_task.length).toFixed(0)}% correct` : (this.lastPerf ?? "");
     const speed = p.trials_per_s ? `, ${p.trials_per_s.toFixed(0)} trials/s, ${duration((p.budget - p.trials) / p.trials_per_s)} left` : "";
     const loss = p.loss === null ? "" : `, loss ${p.loss.toPrecision(3)}`;
     this.summary = `Training ${this.method} (${words[this.state] ?? this.state}): ${p.trials.toLocaleString("en")} of ${p.budget.toLocaleString("en")} trials${loss}${speed}${perf}`;
