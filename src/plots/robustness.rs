@@ -38,8 +38,11 @@ pub fn draw_robustness<DB: DrawingBackend>(
     });
     let (lo, hi) = if lo < hi {
         (lo, hi)
-    } else {
+    } else if lo.is_finite() {
         (lo.min(0.0), lo.max(0.0) + 1.0)
+    } else {
+        // Nothing to show yet (no point, no marker): an empty unit range, not 0..inf.
+        (0.0, 1.0)
     };
     let mut chart = ChartBuilder::on(&plot)
         .margin(10)
@@ -140,5 +143,17 @@ mod tests {
             assert!(svg.contains(text), "missing {text}");
         }
         assert!(svg.contains("Pre-trained monolith"));
+    }
+
+    #[test]
+    fn no_points_and_no_marker_draws_an_empty_chart_instead_of_hanging() {
+        let data = vec![RobustnessSeries {
+            method: Method::Molap,
+            points: Vec::new(),
+        }];
+        let svg = super::super::render_svg(480, 300, |a| {
+            draw_robustness(a, Kind::ModuleLoss, &data, None)
+        });
+        assert!(svg.contains(Kind::ModuleLoss.label()));
     }
 }
