@@ -277,6 +277,10 @@ fn empty(task: Task) -> Trajectories {
 
 /// One evaluation-style forward pass: the perturbation's noise levels, the task's fixed noise
 /// seed (the same draws as [`crate::eval::EvalSet::evaluate`] uses for that task).
+///
+/// TODO: most of a slider's repaint time is spent drawing the same Gaussian noise again (about
+/// 250 000 draws for 16 trials); caching the unit-variance draws per task and scaling them
+/// would make the repaint several times cheaper.
 fn run(network: &Network<f32>, batch: &Batch, task: Task, p: &Perturbation) -> Result<Trace<f32>> {
     let mut rng = ChaCha8Rng::seed_from_u64(EVAL_NOISE_SEED + task.index() as u64);
     network.forward(batch, &p.noise(), &mut rng)

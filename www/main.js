@@ -103,6 +103,8 @@ function updateLink() {
 let frame = 0;
 let dirty = new Set();
 const URGENT = ["trajectories", "trial"];
+// Work that can wait until the urgent panels are on screen (re-scoring, robustness panel).
+const afterPaint = [];
 
 // Repaints the given panels in the next animation frame. The trajectory and trial panels come
 // first and are timed (the "repainted in" figure); the summary panels follow a frame later, so
@@ -124,6 +126,7 @@ function repaint(...panels) {
     status.textContent = `Repainted in ${ms.toFixed(0)} ms.`;
     status.dataset.repaintMs = ms.toFixed(1);
     status.dataset.repaints = String(Number(status.dataset.repaints ?? 0) + 1);
+    afterPaint.splice(0).forEach((f) => f());
     if (dirty.size) repaint();
   });
 }
@@ -231,8 +234,7 @@ function onControl(field) {
       updateLink();
     }
     if (field.name === "seed") app.sweeps = {};
-    requestEvaluation();
-    showRobustness();
+    if (afterPaint.length === 0) afterPaint.push(requestEvaluation, showRobustness);
   } else if (["method", "task", "trial"].includes(field.name)) {
     setView();
     repaint("trajectories", "trial");
@@ -343,6 +345,9 @@ async function main() {
         repaint("learning");
       },
       // Training paused or ended: re-score every method and redo the robustness curves.
+      // TODO: while training runs, the table and robustness curves still show the weights
+      // from before it started (the progress box shows the run's own quick scores); re-scoring
+      // the trained method every few seconds would need a third core to stay smooth.
       onSettled: () => {
         app.sweeps = {};
         requestEvaluation();

@@ -167,6 +167,10 @@ fn pretrained(model: &Model) -> Result<Pretrained, JsError> {
 }
 
 /// A run from fresh random weights with `method`'s connectivity, every parameter trained.
+///
+/// TODO: "scratch" does not redo stage 1 and 2 (fitting primitives and pre-training the
+/// modules) in the page, so a student cannot yet watch MoLaP's modules being pre-trained, nor
+/// change the number of units per module; both need a pre-training run in the worker.
 fn scratch(method: Method, config: &ExperimentConfig, seed: u64) -> crate::Result<Trainer> {
     let network = Network::random(
         &config.network_for(method),
