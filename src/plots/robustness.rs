@@ -28,11 +28,24 @@ pub fn draw_robustness<DB: DrawingBackend>(
     series: &[RobustnessSeries],
     marker: Option<f64>,
 ) -> DrawResult<DB> {
+    draw_robustness_over(area, kind, series, marker, None)
+}
+
+/// [`draw_robustness`] with the magnitude axis spanning at least `span`, so a curve that is
+/// still being computed point by point does not rescale the axis at every new point.
+pub fn draw_robustness_over<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    kind: Kind,
+    series: &[RobustnessSeries],
+    marker: Option<f64>,
+    span: Option<(f64, f64)>,
+) -> DrawResult<DB> {
     let (plot, legend) = super::frame(area, "Robustness to perturbation")?;
     let magnitudes = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.magnitude))
-        .chain(marker);
+        .chain(marker)
+        .chain(span.into_iter().flat_map(|(a, b)| [a, b]));
     let (lo, hi) = magnitudes.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
         (lo.min(m), hi.max(m))
     });

@@ -214,7 +214,13 @@ impl Lab {
                             points: c.points.clone(),
                         })
                         .collect();
-                    robustness::draw_robustness(&area, r.kind, &series, r.current)
+                    robustness::draw_robustness_over(
+                        &area,
+                        r.kind,
+                        &series,
+                        r.current,
+                        Some(r.range),
+                    )
                 }
                 None => return Err(JsError::new("no robustness curve yet")),
             },
