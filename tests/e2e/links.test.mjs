@@ -2,8 +2,10 @@
 // shows a message naming the field and the value used, and the page still works.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import {
-  startServer, launchBrowser, openReady, inkedPixels, performanceComplete, performanceTable,
+  ROOT, startServer, launchBrowser, openReady, inkedPixels, performanceComplete, performanceTable,
 } from "./harness.mjs";
 
 let server;
@@ -81,6 +83,23 @@ test("malformed links show a message naming the field and leave a working page",
     assert.equal(await page.locator("#link-messages script, #link-messages img").count(), 0);
     assert.ok((await inkedPixels(page, "trajectories-canvas")) > 3000);
     assert.match(page.url(), /[?&]v=1&/, "the address holds a clean link again");
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
+
+test("the lessons' links open cleanly, with their controls hidden", async () => {
+  const lessons = readFileSync(path.join(ROOT, "docs/lessons.md"), "utf8");
+  const links = [...lessons.matchAll(/\(\.\.\/index\.html(\?[^)]+)\)/g)].map((m) => m[1]);
+  assert.equal(links.length, 3);
+  for (const query of links) {
+    const page = await openReady(browser, server, query);
+    assert.equal(await page.locator("#link-messages").isHidden(), true, `messages for ${query}`);
+    const hidden = new URLSearchParams(query).get("hide").split(",");
+    for (const field of hidden) {
+      assert.equal(await page.locator(`[data-field="${field}"]`).first().isHidden(), true, `${field} hidden`);
+    }
+    assert.equal(await page.locator("#show-hidden").isVisible(), true);
     assert.deepEqual(page.errors, []);
     await page.close();
   }
