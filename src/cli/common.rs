@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use molap_lab::eval::EvalSet;
-use molap_lab::methods::{ExperimentConfig, Method, Pretrained};
+use molap_lab::methods::{self, ExperimentConfig, Method, Pretrained};
 use molap_lab::model::{Model, PerformancePoint, SavedNetwork};
 use molap_lab::primitives::Extractor;
 use molap_lab::tasks::Task;
@@ -116,13 +116,13 @@ impl NetworkArgs {
 #[derive(Debug, Clone, Args)]
 pub struct TaskArgs {
     /// Task-stage budget per method, in trials (counted over all tasks).
-    #[arg(long, default_value_t = 200_000, value_name = "TRIALS")]
+    #[arg(long, default_value_t = methods::DEFAULT_TASK_TRIALS, value_name = "TRIALS")]
     pub trials: usize,
     /// Adam learning rate of the task stage, in parameter units per step.
-    #[arg(long, default_value_t = 3e-3, value_name = "RATE")]
+    #[arg(long, default_value_t = methods::DEFAULT_TASK_LR, value_name = "RATE")]
     pub lr: f64,
     /// Trials per task-stage batch (one task per batch, tasks in rotation).
-    #[arg(long, default_value_t = 32, value_name = "TRIALS")]
+    #[arg(long, default_value_t = methods::DEFAULT_TASK_BATCH, value_name = "TRIALS")]
     pub batch_size: usize,
     /// Evaluate all tasks every this many trials, for the learning curves and --stop-at
     /// (trials to 90% are resolved to this step).

@@ -24,13 +24,13 @@ pub struct PretrainCmd {
     #[command(flatten)]
     pub network: NetworkArgs,
     /// Pre-training budget per module (and for the pre-trained monolith), in trials.
-    #[arg(long, default_value_t = 64_000, value_name = "TRIALS")]
+    #[arg(long, default_value_t = methods::DEFAULT_PRETRAIN_TRIALS, value_name = "TRIALS")]
     pub trials: usize,
     /// Adam learning rate of pre-training, in parameter units per step.
-    #[arg(long, default_value_t = 3e-3, value_name = "RATE")]
+    #[arg(long, default_value_t = methods::DEFAULT_PRETRAIN_LR, value_name = "RATE")]
     pub lr: f64,
     /// Trials per pre-training batch.
-    #[arg(long, default_value_t = 32, value_name = "TRIALS")]
+    #[arg(long, default_value_t = methods::DEFAULT_PRETRAIN_BATCH, value_name = "TRIALS")]
     pub batch_size: usize,
     /// Tasks the primitives are fitted on and the modules pre-trained on, by short name,
     /// comma-separated (delaypro, delayanti, memorypro, memoryanti, memorydm1, memorydm2,

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::MultiProgress;
 use molap_lab::eval::{self, EvalSet};
-use molap_lab::methods::{ExperimentConfig, Method};
+use molap_lab::methods::{self, ExperimentConfig, Method};
 use molap_lab::model::trials_to_criterion;
 use molap_lab::perturb::Perturbation;
 use molap_lab::tasks::Task;
@@ -37,13 +37,13 @@ pub struct TransferCmd {
     #[command(flatten)]
     pub network: NetworkArgs,
     /// Pre-training budget per module (and for the pre-trained monolith), in trials.
-    #[arg(long, default_value_t = 64_000, value_name = "TRIALS")]
+    #[arg(long, default_value_t = methods::DEFAULT_PRETRAIN_TRIALS, value_name = "TRIALS")]
     pub pretrain_trials: usize,
     /// Adam learning rate of pre-training, in parameter units per step.
-    #[arg(long, default_value_t = 3e-3, value_name = "RATE")]
+    #[arg(long, default_value_t = methods::DEFAULT_PRETRAIN_LR, value_name = "RATE")]
     pub pretrain_lr: f64,
     /// Trials per pre-training batch.
-    #[arg(long, default_value_t = 32, value_name = "TRIALS")]
+    #[arg(long, default_value_t = methods::DEFAULT_PRETRAIN_BATCH, value_name = "TRIALS")]
     pub pretrain_batch_size: usize,
     #[command(flatten)]
     pub task: TaskArgs,

@@ -2,9 +2,11 @@
 // changes the plots and the link, and the reset restores the unperturbed picture exactly.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import {
-  startServer, launchBrowser, openReady, inkedPixels, canvasSnapshot, screenshot,
-  performanceComplete, repaints, repaintAfter,
+  ROOT, startServer, launchBrowser, openReady, inkedPixels, canvasSnapshot, screenshot,
+  performanceComplete, performanceTable, repaints, repaintAfter,
 } from "./harness.mjs";
 
 const CANVASES = [
@@ -37,6 +39,15 @@ test("the default opens with every panel drawn and no console error", async () =
     assert.ok(inked > 3000, `only ${inked} drawn pixels on ${id}`);
   }
   assert.equal(await page.locator("#perf-table td[data-value]").count(), 36);
+
+  // The page scores the default model exactly as the command-line tool recorded it.
+  const record = JSON.parse(readFileSync(path.join(ROOT, "models/default.eval.json"), "utf8"));
+  const table = await performanceTable(page);
+  for (const [method, { performance }] of Object.entries(record)) {
+    for (const [task, value] of Object.entries(performance)) {
+      assert.ok(Math.abs(Number(table[`${method}/${task}`]) - value) < 1e-9, `${method}/${task}`);
+    }
+  }
   assert.match(page.url(), /[?&]v=1&method=molap&task=memorypro/);
   for (const id of ["method", "task", "rec_weight_noise", "lr", "budget", "curve"]) {
     assert.equal(await page.locator(`label[for="${id}"]`).count(), 1, `${id} has a label`);
