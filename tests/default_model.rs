@@ -26,7 +26,11 @@ fn the_default_model_reproduces_its_recorded_performance() {
     let model = Model::from_bytes(&bytes).unwrap();
     let text = std::fs::read_to_string(root().join("models/default.eval.json")).unwrap();
     let records: BTreeMap<String, Record> = serde_json::from_str(&text).unwrap();
-    assert_eq!(records.len(), model.networks.len(), "one record per trained method");
+    assert_eq!(
+        records.len(),
+        model.networks.len(),
+        "one record per trained method"
+    );
 
     let eval = EvalSet::all(model.config.network.dt_ms).unwrap();
     for trained in &model.networks {
