@@ -1,11 +1,11 @@
 // Training worker: runs a TrainerHandle in chunks of about 150 ms, posting progress after each
-// chunk and the weights and learning curve about once a second. Pause keeps the handle, so
+// chunk and the weights and learning curve every two seconds. Pause keeps the handle, so
 // resuming loses nothing.
 import init, { TrainerHandle } from "../pkg/molap_lab.js";
 
 const now = () => globalThis.performance.now();
 const CHUNK_MS = 150;
-const WEIGHTS_EVERY_MS = 1000;
+const WEIGHTS_EVERY_MS = 2000;
 const EVALUATE_EVERY_MS = 4000;
 
 let bytes = null;

@@ -472,11 +472,19 @@ impl Lab {
         if self.current.is_none() {
             let network = self.network(self.method)?;
             let (_, projector) = self.projector.as_ref().expect("just fitted");
-            let trace = projector
-                .run(network, &self.perturbation)
-                .map_err(js_error)?;
-            let trajectories = projector.project(&trace, &network.modules());
-            self.current = Some((trajectories, trace));
+            let p = &self.perturbation;
+            let unperturbed = Perturbation {
+                seed: p.seed,
+                ..Perturbation::default()
+            };
+            // Unperturbed (a seed alone draws nothing): the reference is the answer.
+            self.current = Some(if *p == unperturbed {
+                let reference = &projector.reference;
+                (reference.clone(), projector.reference_trace.clone())
+            } else {
+                let trace = projector.run(network, p).map_err(js_error)?;
+                (projector.project(&trace, &network.modules()), trace)
+            });
         }
         Ok(())
     }
