@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 PORT="${1:-${PORT:-8000}}"
+check_port_free "$PORT"
 ensure_wasm_target
 ensure_wasm_bindgen
 build_web

@@ -8,6 +8,23 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# rustfmt and clippy, which a minimal rustup profile leaves out.
+ensure_lint_tools() {
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    step "Installing the rustfmt and clippy components"
+    rustup component add rustfmt clippy
+  fi
+}
+
+# Fails early, with a plain message, when the port to serve on is taken.
+check_port_free() {
+  if ! python3 -c 'import socket, sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' \
+    "$1" 2>/dev/null; then
+    echo "error: port $1 on 127.0.0.1 is in use; pick another: ./scripts/serve.sh <port>" >&2
+    exit 1
+  fi
+}
+
 # The wasm32 target of the machine's Rust toolchain.
 ensure_wasm_target() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -28,7 +45,7 @@ ensure_wasm_bindgen() {
   want="$(wasm_bindgen_version)"
   have="$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)"
   if [ "$have" != "$want" ]; then
-    step "Installing wasm-bindgen-cli $want (found: ${have:-none})"
+    step "Installing wasm-bindgen-cli $want (found: ${have:-none}); this compiles for 3 to 8 minutes"
     # No --locked: its lock file names a crate version the registry mirror does not serve.
     cargo install wasm-bindgen-cli --version "$want" --no-default-features --force
   fi
@@ -62,5 +79,5 @@ build_web() {
   (cd "$ROOT" && cargo build --release --lib --target wasm32-unknown-unknown)
   step "Binding it with wasm-bindgen into pkg/"
   wasm-bindgen --target web --out-dir "$ROOT/pkg" \
-    "$ROOT/target/wasm32-unknown-unknown/release/molap_lab.wasm"
+    "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/molap_lab.wasm"
 }

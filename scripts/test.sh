@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
+ensure_lint_tools
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_chromium
