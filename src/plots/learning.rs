@@ -107,16 +107,35 @@ fn draw_performance_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Training loss (log scale) against trials.
+/// Number of points a loss curve is averaged down to: batches of different tasks have losses
+/// that differ by orders of magnitude, so the raw per-batch loss is unreadable.
+const LOSS_POINTS: usize = 60;
+
+/// The finite, positive losses of a history averaged over consecutive blocks, as
+/// `(trials at the block's end, mean loss)`.
+fn smoothed_loss(history: &[crate::train::LossPoint]) -> Vec<(f64, f64)> {
+    let valid: Vec<_> = history
+        .iter()
+        .filter(|p| p.loss.is_finite() && p.loss > 0.0)
+        .collect();
+    let block = valid.len().div_ceil(LOSS_POINTS).max(1);
+    valid
+        .chunks(block)
+        .map(|c| {
+            let mean = c.iter().map(|p| p.loss).sum::<f64>() / c.len() as f64;
+            (c[c.len() - 1].trials as f64, mean)
+        })
+        .collect()
+}
+
+/// Training loss (log scale, averaged over blocks of iterations) against trials.
 fn draw_loss_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[LearningSeries],
     max_trials: f64,
 ) -> DrawResult<DB> {
-    let losses = series
-        .iter()
-        .flat_map(|s| s.history.iter().map(|p| p.loss))
-        .filter(|l| l.is_finite() && *l > 0.0);
+    let curves: Vec<Vec<(f64, f64)>> = series.iter().map(|s| smoothed_loss(&s.history)).collect();
+    let losses = curves.iter().flatten().map(|&(_, l)| l);
     let (lo, hi) = losses.fold((f64::INFINITY, 0.0_f64), |(lo, hi), l| {
         (lo.min(l), hi.max(l))
     });
@@ -126,7 +145,7 @@ fn draw_loss_panel<DB: DrawingBackend>(
         (1e-3, 1.0)
     };
     let mut chart = ChartBuilder::on(area)
-        .caption("training loss", (FONT, DESC_SIZE))
+        .caption("training loss (block means)", (FONT, DESC_SIZE))
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(64)
@@ -143,14 +162,9 @@ fn draw_loss_panel<DB: DrawingBackend>(
         .x_desc("trials seen")
         .y_desc("loss (masked squared error)")
         .draw()?;
-    for s in series {
+    for (s, curve) in series.iter().zip(curves) {
         let colour = super::method_colour(s.method);
-        let points = s
-            .history
-            .iter()
-            .filter(|p| p.loss.is_finite() && p.loss > 0.0)
-            .map(|p| (p.trials as f64, p.loss));
-        chart.draw_series(LineSeries::new(points, colour.stroke_width(2)))?;
+        chart.draw_series(LineSeries::new(curve, colour.stroke_width(2)))?;
     }
     Ok(())
 }
