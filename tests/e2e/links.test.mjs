@@ -1,25 +1,14 @@
 // Links: a shared link restores the same controls and numbers in a fresh page; a bad link
 // shows a message naming the field and the value used, and the page still works.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
-  ROOT, startServer, launchBrowser, openReady, inkedPixels, performanceComplete, performanceTable,
+  ROOT, sharedBrowser, openReady, inkedPixels, performanceComplete, performanceTable,
 } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 const CONTROL_IDS = [
   "method", "task", "seed", "trial", "rec_weight_noise", "input_weight_noise", "unit_loss",
@@ -31,7 +20,7 @@ function controls(page) {
 }
 
 test("a shared link restores the controls and the per-task performance", async () => {
-  const first = await openReady(browser, server);
+  const first = await openReady(env.browser, env.server);
   await first.locator("#method").selectOption("monolithic");
   await first.locator("#task").selectOption("delayanti");
   await first.locator("#seed").fill("7");
@@ -47,7 +36,7 @@ test("a shared link restores the controls and the per-task performance", async (
   assert.equal(Object.keys(numbers).length, 36);
   await first.close();
 
-  const second = await openReady(browser, server, new URL(link).search);
+  const second = await openReady(env.browser, env.server, new URL(link).search);
   assert.deepEqual(await controls(second), values);
   assert.equal(await second.locator("#training").isHidden(), true, "the classroom link hides training");
   await performanceComplete(second);
@@ -73,7 +62,7 @@ const BAD_LINKS = [
 
 test("malformed links show a message naming the field and leave a working page", async () => {
   for (const [query, message, [id, value]] of BAD_LINKS) {
-    const page = await openReady(browser, server, query);
+    const page = await openReady(env.browser, env.server, query);
     const messages = page.locator("#link-messages");
     assert.equal(await messages.isVisible(), true, `no message for ${query.slice(0, 60)}`);
     assert.match(await messages.textContent(), message);
@@ -93,7 +82,7 @@ test("the lessons' links open cleanly, with their controls hidden", async () => 
   const links = [...lessons.matchAll(/\(\.\.\/index\.html(\?[^)]+)\)/g)].map((m) => m[1]);
   assert.equal(links.length, 3);
   for (const query of links) {
-    const page = await openReady(browser, server, query);
+    const page = await openReady(env.browser, env.server, query);
     assert.equal(await page.locator("#link-messages").isHidden(), true, `messages for ${query}`);
     const hidden = new URLSearchParams(query).get("hide").split(",");
     for (const field of hidden) {

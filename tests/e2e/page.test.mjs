@@ -1,11 +1,11 @@
 // The page opens on the embedded default and draws every panel; every perturbation control
 // changes the plots and the link, and the reset restores the unperturbed picture exactly.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
-  ROOT, startServer, launchBrowser, openReady, inkedPixels, canvasSnapshot, screenshot,
+  ROOT, sharedBrowser, openReady, inkedPixels, canvasSnapshot, screenshot,
   performanceComplete, performanceTable, repaints, repaintAfter,
 } from "./harness.mjs";
 
@@ -14,21 +14,10 @@ const CANVASES = [
   "robustness-canvas", "efficiency-canvas",
 ];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 test("the default opens with every panel drawn and no console error", async () => {
-  const page = await openReady(browser, server);
+  const page = await openReady(env.browser, env.server);
   assert.equal(await page.locator("#panic").isHidden(), true);
   assert.equal(await page.locator("#link-messages").isHidden(), true);
   const loadMs = Number(await page.evaluate(() => document.body.dataset.loadMs));
@@ -70,7 +59,7 @@ const CONTROLS = [
 ];
 
 test("each perturbation changes both plots and the link; reset restores them exactly", async () => {
-  const page = await openReady(browser, server);
+  const page = await openReady(env.browser, env.server);
   const baseline = {
     trajectories: await canvasSnapshot(page, "trajectories-canvas"),
     trial: await canvasSnapshot(page, "trial-canvas"),
@@ -97,7 +86,7 @@ test("each perturbation changes both plots and the link; reset restores them exa
 });
 
 test("a perturbed state repaints within a frame and is saved as a screenshot", async () => {
-  const page = await openReady(browser, server, "?v=1&rec_weight_noise=0.6&curve=rec_weight_noise");
+  const page = await openReady(env.browser, env.server, "?v=1&rec_weight_noise=0.6&curve=rec_weight_noise");
   const times = [];
   for (const value of ["0.7", "0.8", "0.9", "1", "1.1"]) {
     times.push(await page.evaluate(async (v) => {
@@ -125,7 +114,7 @@ test("a perturbed state repaints within a frame and is saved as a screenshot", a
 });
 
 test("saving gives a model file that loads back; a bad file is refused with nothing lost", async () => {
-  const page = await openReady(browser, server, "?v=1&unit_loss=0.1");
+  const page = await openReady(env.browser, env.server, "?v=1&unit_loss=0.1");
   const before = await canvasSnapshot(page, "trajectories-canvas");
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#save").click()]);
   const saved = await download.createReadStream().then(async (stream) => {
@@ -149,7 +138,7 @@ test("saving gives a model file that loads back; a bad file is refused with noth
 });
 
 test("a panic in the core shows a readable message in the page", async () => {
-  const page = await openReady(browser, server);
+  const page = await openReady(env.browser, env.server);
   await page.evaluate(async () => {
     const core = await import("/pkg/molap_lab.js");
     try {

@@ -1,21 +1,10 @@
 // Training in the worker: it advances while a slider still repaints at once, pause and resume
 // keep the trial count, and a huge learning rate ends in the divergence message.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, openReady, inkedPixels, screenshot } from "./harness.mjs";
+import { sharedBrowser, openReady, inkedPixels, screenshot } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowser();
 
 const trials = (page) => page.evaluate(() => Number(document.getElementById("progress").dataset.trials ?? 0));
 const state = (page) => page.evaluate(() => document.getElementById("training").dataset.state);
@@ -38,7 +27,7 @@ function timeSlider(page, id, value) {
 }
 
 test("training advances in the worker while a slider still repaints at once; pause keeps the count", async () => {
-  const page = await openReady(browser, server, "?v=1&budget=100000");
+  const page = await openReady(env.browser, env.server, "?v=1&budget=100000");
   await page.locator("#train-start").click();
   await page.waitForFunction(() => Number(document.getElementById("progress").dataset.trials ?? 0) > 0, null, { timeout: 30000 });
 
@@ -72,7 +61,7 @@ test("training advances in the worker while a slider still repaints at once; pau
 });
 
 test("a huge learning rate ends in the divergence message, with the plots still there", async () => {
-  const page = await openReady(browser, server, "?v=1&method=monolithic&lr=1000");
+  const page = await openReady(env.browser, env.server, "?v=1&method=monolithic&lr=1000");
   await page.locator("#train-start").click();
   const message = page.locator("#train-message");
   await message.waitFor({ state: "visible", timeout: 60000 });
