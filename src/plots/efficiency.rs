@@ -6,7 +6,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 
-use super::{DESC_SIZE, DrawResult, FONT, LABEL_SIZE, LegendEntry, Swatch};
+use super::{DrawResult, FONT, LABEL_SIZE, LegendEntry, Swatch};
 use crate::methods::Method;
 
 /// One method's parameter counts.
@@ -34,36 +34,19 @@ pub fn draw_efficiency<DB: DrawingBackend>(
         .x_label_area_size(44)
         .y_label_area_size(70)
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..top)?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(super::GRID)
-        .y_label_formatter(&|v| super::tick(*v))
+    super::house_mesh(&mut chart.configure_mesh(), "method", "parameters (count)")
         .disable_x_mesh()
         .x_labels(n)
         .x_label_formatter(&|x| bar_label(&labels, *x))
-        .label_style((FONT, LABEL_SIZE))
-        .axis_desc_style((FONT, DESC_SIZE))
-        .x_desc("method")
-        .y_desc("parameters (count)")
         .draw()?;
     for (i, c) in counts.iter().enumerate() {
         draw_bar(&mut chart, i as f64, c, top)?;
     }
     let mut entries = LegendEntry::methods(counts.iter().map(|c| c.method), Swatch::Box);
-    entries.push(legend_note("solid: trained", Swatch::Box));
-    entries.push(legend_note("faint: frozen", Swatch::Faint));
+    entries.push(LegendEntry::note("solid: trained", Swatch::Box));
+    entries.push(LegendEntry::note("faint: frozen", Swatch::Faint));
     super::draw_legend(&legend, &entries)?;
     area.present()
-}
-
-/// A grey legend entry explaining a swatch.
-fn legend_note(label: &str, swatch: Swatch) -> LegendEntry {
-    LegendEntry {
-        label: label.to_string(),
-        colour: RGBColor(110, 110, 110),
-        swatch,
-    }
 }
 
 /// The label of bar `x` or nothing between bars.

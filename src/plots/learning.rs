@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{DESC_SIZE, DrawResult, FONT, LABEL_SIZE, LegendEntry, Swatch};
+use super::{DESC_SIZE, DrawResult, FONT, LegendEntry, Swatch};
 use crate::eval;
 use crate::methods::Method;
 use crate::model::PerformancePoint;
@@ -44,20 +44,14 @@ pub fn draw_learning<DB: DrawingBackend>(
     draw_loss_panel(&right, series, max_trials)?;
     let mut entries = LegendEntry::methods(series.iter().map(|s| s.method), Swatch::Line);
     if let Some(task) = task {
-        entries.push(note("thick: mean of tasks", Swatch::Line));
-        entries.push(note(&format!("thin: {}", task.short()), Swatch::ThinLine));
+        entries.push(LegendEntry::note("thick: mean of tasks", Swatch::Line));
+        entries.push(LegendEntry::note(
+            &format!("thin: {}", task.short()),
+            Swatch::ThinLine,
+        ));
     }
     super::draw_legend(&legend, &entries)?;
     area.present()
-}
-
-/// A grey legend entry explaining a line style.
-fn note(label: &str, swatch: Swatch) -> LegendEntry {
-    LegendEntry {
-        label: label.to_string(),
-        colour: RGBColor(110, 110, 110),
-        swatch,
-    }
 }
 
 /// Mean performance (and one task's) in % against trials.
@@ -77,18 +71,14 @@ fn draw_performance_panel<DB: DrawingBackend>(
         .x_label_area_size(40)
         .y_label_area_size(56)
         .build_cartesian_2d(0.0..max_trials, 0.0..100.0)?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(super::GRID)
-        .y_label_formatter(&|v| super::tick(*v))
-        .x_label_formatter(&|v| super::tick(*v))
-        .x_labels(5)
-        .label_style((FONT, LABEL_SIZE))
-        .axis_desc_style((FONT, DESC_SIZE))
-        .x_desc("trials seen")
-        .y_desc("performance (% correct)")
-        .draw()?;
+    super::house_mesh(
+        &mut chart.configure_mesh(),
+        "trials seen",
+        "performance (% correct)",
+    )
+    .x_label_formatter(&super::tick_of)
+    .x_labels(5)
+    .draw()?;
     for s in series {
         let colour = super::method_colour(s.method);
         let mean = s
@@ -150,18 +140,14 @@ fn draw_loss_panel<DB: DrawingBackend>(
         .x_label_area_size(40)
         .y_label_area_size(64)
         .build_cartesian_2d(0.0..max_trials, (lo..hi).log_scale())?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(super::GRID)
-        .y_label_formatter(&|v| super::tick(*v))
-        .x_label_formatter(&|v| super::tick(*v))
-        .x_labels(5)
-        .label_style((FONT, LABEL_SIZE))
-        .axis_desc_style((FONT, DESC_SIZE))
-        .x_desc("trials seen")
-        .y_desc("loss (masked squared error)")
-        .draw()?;
+    super::house_mesh(
+        &mut chart.configure_mesh(),
+        "trials seen",
+        "loss (masked squared error)",
+    )
+    .x_label_formatter(&super::tick_of)
+    .x_labels(5)
+    .draw()?;
     for (s, curve) in series.iter().zip(curves) {
         let colour = super::method_colour(s.method);
         chart.draw_series(LineSeries::new(curve, colour.stroke_width(2)))?;

@@ -14,7 +14,9 @@ pub mod robustness;
 pub mod trajectories;
 pub mod trial;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 
@@ -106,6 +108,44 @@ impl LegendEntry {
             })
             .collect()
     }
+
+    /// A grey entry that explains a line or swatch style rather than naming a method.
+    pub fn note(label: &str, swatch: Swatch) -> Self {
+        LegendEntry {
+            label: label.to_string(),
+            colour: NOTE_GREY,
+            swatch,
+        }
+    }
+}
+
+/// Colour of legend entries that explain a style.
+const NOTE_GREY: RGBColor = RGBColor(100, 100, 100);
+
+/// The house style of a chart's mesh: grid lines, fonts, compact numbers on the y axis and the
+/// axis descriptions. Callers add what differs (x labels, x formatter) before `draw()`.
+pub fn house_mesh<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    x_desc: &str,
+    y_desc: &str,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    DB: DrawingBackend,
+{
+    mesh.light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .y_label_formatter(&tick_of)
+        .label_style((FONT, LABEL_SIZE))
+        .axis_desc_style((FONT, DESC_SIZE))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+}
+
+/// [`tick`] of a referenced value, as plotters' label formatters take it.
+pub fn tick_of(v: &f64) -> String {
+    tick(*v)
 }
 
 /// Clears the area, writes the title and returns (plot area, legend strip).

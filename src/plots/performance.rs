@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{DESC_SIZE, DrawResult, FONT, LABEL_SIZE, LegendEntry, Swatch};
+use super::{DrawResult, FONT, LABEL_SIZE, LegendEntry, Swatch};
 use crate::methods::Method;
 use crate::tasks::Task;
 
@@ -45,19 +45,16 @@ pub fn draw_performance<DB: DrawingBackend>(
         .x_label_area_size(44)
         .y_label_area_size(60)
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..100.0)?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(super::GRID)
-        .y_label_formatter(&|v| super::tick(*v))
-        .disable_x_mesh()
-        .x_labels(n)
-        .x_label_formatter(&|x| task_label(tasks, *x))
-        .label_style((FONT, LABEL_SIZE - 2))
-        .axis_desc_style((FONT, DESC_SIZE))
-        .x_desc("task")
-        .y_desc("performance (% correct)")
-        .draw()?;
+    super::house_mesh(
+        &mut chart.configure_mesh(),
+        "task",
+        "performance (% correct)",
+    )
+    .disable_x_mesh()
+    .x_labels(n)
+    .x_label_formatter(&|x| task_label(tasks, *x))
+    .label_style((FONT, LABEL_SIZE - 2))
+    .draw()?;
     let width = 0.84 / data.len().max(1) as f64;
     for (j, d) in data.iter().enumerate() {
         let colour = super::method_colour(d.method);

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::{DESC_SIZE, DrawResult, FONT, LABEL_SIZE, LegendEntry, Swatch};
+use super::{DrawResult, LegendEntry, Swatch};
 use crate::methods::Method;
 use crate::perturb::Kind;
 use crate::sweep::SweepPoint;
@@ -62,38 +62,31 @@ pub fn draw_robustness_over<DB: DrawingBackend>(
         .x_label_area_size(44)
         .y_label_area_size(60)
         .build_cartesian_2d(lo..hi, 0.0..100.0)?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(super::GRID)
-        .y_label_formatter(&|v| super::tick(*v))
-        .x_label_formatter(&|v| super::tick(*v))
-        .label_style((FONT, LABEL_SIZE))
-        .axis_desc_style((FONT, DESC_SIZE))
-        .x_desc(kind.label())
-        .y_desc("performance, mean of tasks (% correct)")
-        .draw()?;
+    super::house_mesh(
+        &mut chart.configure_mesh(),
+        kind.label(),
+        "performance, mean of tasks (% correct)",
+    )
+    .x_label_formatter(&super::tick_of)
+    .draw()?;
     for s in series {
         draw_curve(&mut chart, s)?;
     }
     let mut entries = LegendEntry::methods(series.iter().map(|s| s.method), Swatch::Line);
-    entries.push(grey("band: ± 1 s.d. over draws", Swatch::Faint));
+    entries.push(LegendEntry::note(
+        "band: ± 1 s.d. over draws",
+        Swatch::Faint,
+    ));
     if let Some(m) = marker {
         let line = [(m, 0.0), (m, 100.0)];
         chart.draw_series(DashedLineSeries::new(line, 6, 4, BLACK.stroke_width(2)))?;
-        entries.push(grey(&format!("current value {m}"), Swatch::Line));
+        entries.push(LegendEntry::note(
+            &format!("current value {m}"),
+            Swatch::Line,
+        ));
     }
     super::draw_legend(&legend, &entries)?;
     area.present()
-}
-
-/// A grey legend entry.
-fn grey(label: &str, swatch: Swatch) -> LegendEntry {
-    LegendEntry {
-        label: label.to_string(),
-        colour: RGBColor(90, 90, 90),
-        swatch,
-    }
 }
 
 /// One method's band and mean line.
