@@ -4,6 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
 use super::{DrawResult, FONT, LABEL_SIZE, LegendEntry, Swatch};
 use crate::methods::Method;
 use crate::tasks::Task;
@@ -17,22 +19,25 @@ pub struct MethodPerformance {
     pub per_task: Vec<f64>,
 }
 
-/// The label under bar group `x` (a task index) or nothing between groups.
-fn task_label(tasks: &[Task], x: f64) -> String {
-    let i = x.round();
-    if (x - i).abs() > 1e-6 || i < 0.0 {
-        return String::new();
-    }
-    tasks
-        .get(i as usize)
-        .map_or(String::new(), |t| t.short().to_string())
+/// Tick label size under the bars, px.
+const TASK_LABEL_SIZE: u32 = LABEL_SIZE - 2;
+/// Room left of the plot for the y labels and axis description, px.
+const Y_LABEL_AREA: u32 = 60;
+/// Margin around the chart, px.
+const MARGIN: u32 = 10;
+
+/// Whether the task names must alternate between two rows so that neighbours do not overlap:
+/// true when the widest name (estimated at 0.6 em per character) does not fit in one group's
+/// width with a little gap.
+fn stagger_labels(plot_width: u32, tasks: &[Task]) -> bool {
+    let chart_width = plot_width.saturating_sub(Y_LABEL_AREA + 2 * MARGIN) as f64;
+    let group = chart_width / tasks.len().max(1) as f64;
+    let widest = tasks.iter().map(|t| t.short().len()).max().unwrap_or(0) as f64;
+    widest * 0.6 * f64::from(TASK_LABEL_SIZE) + 8.0 > group
 }
 
-/// Draws the bars of `data` over `tasks`, with title, axes and legend.
-///
-/// TODO: the nine task names sit side by side under the bars and start to overlap when the
-/// plot area is narrower than about 800 px (a figure under ~1000 px wide); rotating or
-/// staggering them would keep small exports and narrow page panels readable.
+/// Draws the bars of `data` over `tasks`, with title, axes and legend. The task names sit under
+/// their groups, on two alternating rows when the figure is too narrow for one.
 pub fn draw_performance<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     tasks: &[Task],
@@ -40,10 +45,13 @@ pub fn draw_performance<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let (plot, legend) = super::frame(area, "Performance per task")?;
     let n = tasks.len().max(1);
+    let stagger = stagger_labels(plot.dim_in_pixel().0, tasks);
+    let row = TASK_LABEL_SIZE as i32 + 3;
+    let label_area = if stagger { 44 + row as u32 } else { 44 };
     let mut chart = ChartBuilder::on(&plot)
-        .margin(10)
-        .x_label_area_size(44)
-        .y_label_area_size(60)
+        .margin(MARGIN)
+        .x_label_area_size(label_area)
+        .y_label_area_size(Y_LABEL_AREA)
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..100.0)?;
     super::house_mesh(
         &mut chart.configure_mesh(),
@@ -52,9 +60,15 @@ pub fn draw_performance<DB: DrawingBackend>(
     )
     .disable_x_mesh()
     .x_labels(n)
-    .x_label_formatter(&|x| task_label(tasks, *x))
-    .label_style((FONT, LABEL_SIZE - 2))
+    .x_label_formatter(&|_| String::new())
     .draw()?;
+    let (left, top) = plot.get_base_pixel();
+    let style = TextStyle::from((FONT, TASK_LABEL_SIZE)).pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, task) in tasks.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(i as f64, 0.0));
+        let down = if stagger && i % 2 == 1 { row } else { 0 };
+        plot.draw_text(task.short(), &style, (x - left, y - top + 8 + down))?;
+    }
     let width = 0.84 / data.len().max(1) as f64;
     for (j, d) in data.iter().enumerate() {
         let colour = super::method_colour(d.method);
@@ -91,5 +105,12 @@ mod tests {
         for task in Task::ALL {
             assert!(svg.contains(task.short()), "missing {}", task.short());
         }
+    }
+
+    #[test]
+    fn task_names_stagger_only_when_narrow() {
+        assert!(!stagger_labels(1400, &Task::ALL));
+        assert!(stagger_labels(600, &Task::ALL));
+        assert!(!stagger_labels(600, &Task::ALL[..3]));
     }
 }
