@@ -32,10 +32,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for units in sizes {
         let start = Instant::now();
-        let mut config = ExperimentConfig::default();
-        config.network = NetworkConfig {
-            modules: vec![units; 3],
-            ..NetworkConfig::default()
+        let mut config = ExperimentConfig {
+            network: NetworkConfig {
+                modules: vec![units; 3],
+                ..NetworkConfig::default()
+            },
+            ..ExperimentConfig::default()
         };
         config.pretrain.trials = pretrain_trials;
         config.task.trials = task_trials;
