@@ -94,8 +94,26 @@ function readControl(field) {
   return clamped;
 }
 
-function updateLink() {
-  history.replaceState(null, "", writeLink(app.values));
+// Writes the link into the address bar: at once, or (`soon`, while a slider is dragged) at
+// most every LINK_MS, since the browser throttles frequent address changes.
+const LINK_MS = 200;
+let linkTimer = 0;
+function updateLink(soon = false) {
+  clearTimeout(linkTimer);
+  linkTimer = 0;
+  if (soon) linkTimer = setTimeout(updateLink, LINK_MS);
+  else history.replaceState(null, "", writeLink(app.values));
+}
+
+// Re-scores every method and redoes the robustness panel once the perturbation has been still
+// for QUIET_MS: a dragged slider asks the evaluation worker once, not at every step.
+let evaluationTimer = 0;
+function evaluateWhenQuiet() {
+  clearTimeout(evaluationTimer);
+  evaluationTimer = setTimeout(() => {
+    requestEvaluation();
+    showRobustness();
+  }, QUIET_MS);
 }
 
 // --- drawing ---------------------------------------------------------------------------
@@ -103,32 +121,46 @@ function updateLink() {
 let frame = 0;
 let dirty = new Set();
 const URGENT = ["trajectories", "trial"];
-// Work that can wait until the urgent panels are on screen (re-scoring, robustness panel).
-const afterPaint = [];
+// An urgent repaint already happened since the last animation frame began.
+let paintedThisFrame = false;
+// When a control last asked for an urgent repaint; the summary panels wait until it is quiet.
+let lastUrgent = -Infinity;
+const QUIET_MS = 150;
 
-// Repaints the given panels in the next animation frame. The trajectory and trial panels come
-// first and are timed (the "repainted in" figure); the summary panels follow a frame later, so
-// a slider never waits for them.
+// Repaints the given panels. The trajectory and trial panels are urgent: the first request
+// after an animation frame paints them at once (a slider's input event arrives just before the
+// frame, so its picture is in that frame); further requests in the same frame coalesce into the
+// next one. The timed figure ("repainted in") covers the urgent panels. The summary panels
+// (performance, learning, robustness, efficiency) are drawn in a later frame, once no control
+// has moved for QUIET_MS, so a dragged slider never waits for them.
 function repaint(...panels) {
   panels.forEach((p) => dirty.add(p));
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    const urgent = URGENT.filter((p) => dirty.has(p));
-    if (urgent.length === 0) {
-      drawPanels([...dirty]);
-      return;
+  if (URGENT.some((p) => dirty.has(p))) {
+    lastUrgent = performance.now();
+    if (!paintedThisFrame) {
+      paintedThisFrame = true;
+      paintUrgent();
     }
-    urgent.forEach((p) => dirty.delete(p));
-    const started = performance.now();
-    drawPanels(urgent);
-    const ms = performance.now() - started;
-    status.textContent = `Repainted in ${ms.toFixed(0)} ms.`;
-    status.dataset.repaintMs = ms.toFixed(1);
-    status.dataset.repaints = String(Number(status.dataset.repaints ?? 0) + 1);
-    afterPaint.splice(0).forEach((f) => f());
-    if (dirty.size) repaint();
-  });
+  }
+  if (dirty.size && !frame) frame = requestAnimationFrame(onFrame);
+}
+
+function onFrame() {
+  frame = 0;
+  paintedThisFrame = false;
+  if (URGENT.some((p) => dirty.has(p))) paintUrgent();
+  else if (performance.now() - lastUrgent >= QUIET_MS) drawPanels([...dirty]);
+  if (dirty.size) frame = requestAnimationFrame(onFrame);
+}
+
+function paintUrgent() {
+  const urgent = URGENT.filter((p) => dirty.has(p));
+  const started = performance.now();
+  drawPanels(urgent);
+  const ms = performance.now() - started;
+  status.textContent = `Repainted in ${ms.toFixed(0)} ms.`;
+  status.dataset.repaintMs = ms.toFixed(1);
+  status.dataset.repaints = String(Number(status.dataset.repaints ?? 0) + 1);
 }
 
 function drawPanels(list) {
@@ -221,20 +253,16 @@ function onEvalMessage({ data }) {
 
 // --- events ----------------------------------------------------------------------------
 
-function onControl(field) {
+function onControl(field, dragging = false) {
   app.values[field.name] = readControl(field);
+  // Moving a perturbation shows that perturbation's robustness curve.
+  if (field.perturbation) app.values.curve = field.name;
   showValues();
-  updateLink();
   if (field.perturbation || field.name === "seed") {
     app.lab.setPerturbation(JSON.stringify(perturbation(app.values)));
     repaint("trajectories", "trial");
-    if (field.perturbation && app.values.curve !== field.name) {
-      app.values.curve = field.name;
-      showValues();
-      updateLink();
-    }
     if (field.name === "seed") app.sweeps = {};
-    if (afterPaint.length === 0) afterPaint.push(requestEvaluation, showRobustness);
+    evaluateWhenQuiet();
   } else if (["method", "task", "trial"].includes(field.name)) {
     setView();
     repaint("trajectories", "trial");
@@ -243,13 +271,19 @@ function onControl(field) {
   } else if (field.name === "lr") {
     app.training.setLearningRate(app.values.lr);
   }
+  updateLink(dragging);
 }
 
 function wireControls() {
   for (const field of FIELDS) {
     const input = $(field.name);
     if (!input || field.type === "list") continue;
-    input.addEventListener(input.type === "range" ? "input" : "change", () => onControl(field));
+    if (input.type === "range") {
+      input.addEventListener("input", () => onControl(field, true));
+      input.addEventListener("change", () => updateLink());
+    } else {
+      input.addEventListener("change", () => onControl(field));
+    }
   }
   $("reset-perturbations").addEventListener("click", () => {
     for (const field of FIELDS.filter((f) => f.perturbation)) app.values[field.name] = field.default;
