@@ -209,15 +209,47 @@ function publishPerformance() {
   repaint("performance");
 }
 
-function requestSweep() {
+// Sweeps the robustness curve of the current kind for `only` (default: every method) unless
+// it is complete. Each method's points carry the stamp of their request, so a re-sweep of one
+// method (during training) drops its older points and keeps the others'.
+function requestSweep(only = null) {
   const kind = app.values.curve;
-  if (app.sweeps[kind]?.complete) return showRobustness();
+  if (!only && app.sweeps[kind]?.complete) return showRobustness();
   app.sweepGeneration += 1;
-  app.sweeps[kind] = { points: {}, complete: false, generation: app.sweepGeneration };
+  const sweep = only && app.sweeps[kind] ? app.sweeps[kind] : { points: {}, stamps: {} };
+  app.sweeps[kind] = sweep;
+  const list = only ?? methods();
+  for (const m of list) {
+    sweep.points[m] = [];
+    sweep.stamps[m] = app.sweepGeneration;
+  }
+  sweep.complete = false;
   showRobustness();
   app.evalWorker.postMessage({
-    type: "sweep", generation: app.sweepGeneration, kind, methods: methods(), seed: app.values.seed,
+    type: "sweep", generation: app.sweepGeneration, kind, methods: list, seed: app.values.seed,
   });
+}
+
+// While training: re-scores the trained method with the weights just posted (at most every
+// RESCORE_MS) and re-sweeps its robustness curve (at most every RESWEEP_MS), so the table,
+// bars and robustness panel follow the network being trained.
+const RESCORE_MS = 4000;
+const RESWEEP_MS = 12000;
+const lastRefresh = { score: -Infinity, sweep: -Infinity };
+function followTraining(method) {
+  const now = performance.now();
+  if (now - lastRefresh.score >= RESCORE_MS) {
+    lastRefresh.score = now;
+    app.evalWorker.postMessage({
+      type: "evaluate", generation: app.generation, perturbation: perturbation(app.values), methods: [method],
+    });
+  }
+  if (now - lastRefresh.sweep >= RESWEEP_MS) {
+    lastRefresh.sweep = now;
+    // Other curves are stale for this method now: they are swept again when shown.
+    for (const kind of Object.keys(app.sweeps)) if (kind !== app.values.curve) delete app.sweeps[kind];
+    requestSweep([method]);
+  }
 }
 
 function showRobustness() {
@@ -238,12 +270,14 @@ function showRobustness() {
 
 function onEvalMessage({ data }) {
   if (data.type === "performance" && data.generation === app.generation) {
+    const complete = () => Object.keys(app.performance).length === methods().length;
+    const wasComplete = complete();
     app.performance[data.method] = data.values;
     publishPerformance();
-    if (Object.keys(app.performance).length === methods().length) requestSweep();
+    if (complete() && !wasComplete) requestSweep();
   } else if (data.type === "sweep-point") {
     const sweep = app.sweeps[data.kind];
-    if (!sweep || sweep.generation !== data.generation) return;
+    if (!sweep || sweep.stamps[data.method] !== data.generation) return;
     (sweep.points[data.method] ??= []).push(data.point);
     if (data.kind === app.values.curve) showRobustness();
   } else if (data.type === "error") {
@@ -371,17 +405,15 @@ async function main() {
     const bytes = new Uint8Array(await response.arrayBuffer());
     app.training = new Training({
       getValues: () => app.values,
-      onWeights: (method, weights, curve) => {
+      onWeights: (method, weights, curve, running) => {
         app.lab.setWeights(method, weights);
         app.lab.setLearningCurve(curve);
         app.evalWorker.postMessage({ type: "weights", method, weights });
         if (method === app.values.method) repaint("trajectories", "trial");
         repaint("learning");
+        if (running) followTraining(method);
       },
       // Training paused or ended: re-score every method and redo the robustness curves.
-      // TODO: while training runs, the table and robustness curves still show the weights
-      // from before it started (the progress box shows the run's own quick scores); re-scoring
-      // the trained method every few seconds would need a third core to stay smooth.
       onSettled: () => {
         app.sweeps = {};
         requestEvaluation();

@@ -88,7 +88,7 @@ export class Training {
   onMessage(data) {
     if (data.type === "progress" || data.type === "weights") this.progress(data.progress);
     if (data.type === "weights") {
-      this.onWeights(data.method, data.weights, data.curve);
+      this.onWeights(data.method, data.weights, data.curve, this.state === "running");
       if (this.state !== "running") this.onSettled();
     }
     if (data.type === "error") {

@@ -2,7 +2,9 @@
 // keep the trial count, and a huge learning rate ends in the divergence message.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sharedBrowser, openReady, inkedPixels, screenshot } from "./harness.mjs";
+import {
+  sharedBrowser, openReady, inkedPixels, screenshot, performanceComplete, performanceTable,
+} from "./harness.mjs";
 
 const env = sharedBrowser();
 
@@ -73,6 +75,30 @@ test("a huge learning rate ends in the divergence message, with the plots still 
   await page.locator("#train-message button").click();
   assert.equal(await message.isHidden(), true);
   assert.equal(await state(page), "idle");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("while training, the performance table and robustness panel follow the trained weights", async () => {
+  const page = await openReady(env.browser, env.server, "?v=1&method=molap&budget=100000");
+  await performanceComplete(page);
+  const before = await performanceTable(page);
+  const sweepsBefore = await page.evaluate(() => document.getElementById("sweep-status").textContent);
+  await page.locator("#train-start").click();
+  // The trained method's column is re-scored from the weights the worker posts while it runs.
+  await page.waitForFunction((old) => {
+    const cells = [...document.querySelectorAll('#perf-table td[data-method="molap"][data-value]')];
+    return cells.length === 9 && cells.some((td) => td.dataset.value !== old[`molap/${td.dataset.task}`]);
+  }, before, { timeout: 60000 });
+  assert.equal(await state(page), "running", "re-scored while still running");
+  const after = await performanceTable(page);
+  for (const method of ["monolithic", "random_modules", "pretrained_monolith"]) {
+    for (const key of Object.keys(before).filter((k) => k.startsWith(`${method}/`))) {
+      assert.equal(after[key], before[key], `${key} is untouched`);
+    }
+  }
+  assert.ok(sweepsBefore.length > 0);
+  await page.locator("#train-pause").click();
   assert.deepEqual(page.errors, []);
   await page.close();
 });
