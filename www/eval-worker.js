@@ -85,7 +85,7 @@ onmessage = async ({ data }) => {
         && (j.sweepKind !== data.kind || data.methods.includes(j.method));
       jobs = [...jobs.filter((j) => !replaced(j)), ...sweepJobs(data)];
     } else if (data.type === "weights") {
-      lab.setWeights(data.method, data.weights);
+      lab.setWeights(data.method, data.weights, data.config);
     }
     pump();
   } catch (err) {

@@ -79,6 +79,16 @@ function showValues() {
   for (const box of document.querySelectorAll("#hide-list input")) box.checked = v.hide.includes(box.value);
 }
 
+// Says plainly when the chosen units per module are not those of the networks shown.
+function showUnitsNote() {
+  const shipped = app.info.modules[0];
+  const units = app.values.units;
+  const note = $("units-note");
+  note.hidden = units === shipped;
+  note.textContent = units === shipped ? "" : `The networks shown have ${shipped} units per module, as shipped. ${units} units per module need training from scratch: choose "scratch" and press Start; until that run reaches its task stage, every plot shows the ${shipped}-unit networks.`;
+  $("train-summary").dataset.units = note.hidden ? "" : "differ";
+}
+
 function applyHidden() {
   const hidden = new Set(app.values.hide);
   for (const el of document.querySelectorAll("[data-field]")) el.hidden = hidden.has(el.dataset.field);
@@ -304,6 +314,8 @@ function onControl(field, dragging = false) {
     requestSweep();
   } else if (field.name === "lr") {
     app.training.setLearningRate(app.values.lr);
+  } else if (field.name === "units") {
+    showUnitsNote();
   }
   updateLink(dragging);
 }
@@ -405,10 +417,11 @@ async function main() {
     const bytes = new Uint8Array(await response.arrayBuffer());
     app.training = new Training({
       getValues: () => app.values,
-      onWeights: (method, weights, curve, running) => {
-        app.lab.setWeights(method, weights);
+      shippedUnits: () => app.info.modules[0],
+      onWeights: (method, weights, config, curve, running) => {
+        app.lab.setWeights(method, weights, config);
         app.lab.setLearningCurve(curve);
-        app.evalWorker.postMessage({ type: "weights", method, weights });
+        app.evalWorker.postMessage({ type: "weights", method, weights, config });
         if (method === app.values.method) repaint("trajectories", "trial");
         repaint("learning");
         if (running) followTraining(method);
@@ -422,6 +435,7 @@ async function main() {
     await loadModel(bytes);
     buildControls();
     showValues();
+    showUnitsNote();
     applyHidden();
     updateLink();
     wireControls();

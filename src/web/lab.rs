@@ -16,7 +16,7 @@ use crate::analysis::{self, Projector, Trajectories, TrialView};
 use crate::eval::EvalSet;
 use crate::methods::{Method, parameter_counts};
 use crate::model::{Model, SavedNetwork};
-use crate::network::{Network, Trace};
+use crate::network::{Network, NetworkConfig, Trace};
 use crate::perturb::{Kind, Perturbation};
 use crate::plots::{PlotSpot, efficiency, learning, performance, robustness, trajectories, trial};
 use crate::report::{self, Efficiency, LearningCurve, MethodPerformance, Robustness};
@@ -341,13 +341,27 @@ impl Lab {
     }
 
     /// Replaces `method`'s weights (as `TrainerHandle::weights` exports them) and refits the
-    /// trajectory axes if that method is shown.
+    /// trajectory axes if that method is shown. With `config` (JSON `NetworkConfig`, as
+    /// `TrainerHandle::networkConfig` gives it) the network takes that shape, e.g. another
+    /// number of units per module.
     #[wasm_bindgen(js_name = setWeights)]
-    pub fn set_weights(&mut self, method: &str, weights: &[f32]) -> Result<(), JsError> {
+    pub fn set_weights(
+        &mut self,
+        method: &str,
+        weights: &[f32],
+        config: Option<String>,
+    ) -> Result<(), JsError> {
         let method: Method = method.parse().map_err(js_error)?;
         let slot = self.networks.iter_mut().find(|(m, _)| *m == method);
         let (_, network) = slot.ok_or_else(|| JsError::new("the model has no such method"))?;
-        *network = super::unflatten(network, weights)?;
+        let template = match config {
+            Some(json) => {
+                let config: NetworkConfig = parse_json(&json, "network configuration")?;
+                Network::random(&config, 0).map_err(js_error)?
+            }
+            None => network.clone(),
+        };
+        *network = super::unflatten(&template, weights)?;
         if method == self.method {
             self.projector = None;
             self.current = None;

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  sharedBrowser, openReady, inkedPixels, screenshot, performanceComplete, performanceTable,
+  sharedBrowser, openReady, inkedPixels, screenshot, performanceComplete, performanceTable, canvasSnapshot,
 } from "./harness.mjs";
 
 const env = sharedBrowser();
@@ -99,6 +99,38 @@ test("while training, the performance table and robustness panel follow the trai
   }
   assert.ok(sweepsBefore.length > 0);
   await page.locator("#train-pause").click();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("training from scratch fits the primitives and pre-trains each module before the task stage", async () => {
+  const page = await openReady(env.browser, env.server, "?v=1&method=molap&from=scratch&units=8&budget=64&batch_size=32");
+  assert.equal(await page.locator("#units-note").isVisible(), true, "the page says the shown networks keep 32 units");
+  assert.match(await page.locator("#units-note").textContent(), /32 units per module.*8 units per module need training from scratch/);
+  const before = await canvasSnapshot(page, "trajectories-canvas");
+  const stages = new Set();
+  await page.exposeFunction("sawStage", (stage) => stages.add(stage));
+  await page.evaluate(() => {
+    const progress = document.getElementById("progress");
+    new MutationObserver(() => window.sawStage(progress.dataset.stage ?? "")).observe(progress, { attributes: true });
+  });
+  await page.locator("#train-start").click();
+  await page.waitForFunction(() => document.getElementById("training").dataset.state === "finished", null, { timeout: 120000 });
+  for (const stage of ["pre-training module 1 of 3", "pre-training module 3 of 3", "task stage"]) {
+    assert.ok(stages.has(stage), `went through "${stage}" (saw ${[...stages].join("; ")})`);
+  }
+  // The 8-unit network trained from scratch is the one shown now.
+  await page.waitForFunction((old) => document.getElementById("trajectories-canvas").toDataURL() !== old, before, { timeout: 10000 });
+  assert.ok((await inkedPixels(page, "trajectories-canvas")) > 3000);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a run on the shipped modules with other units per module is refused with the reason", async () => {
+  const page = await openReady(env.browser, env.server, "?v=1&units=16");
+  await page.locator("#train-start").click();
+  assert.match(await page.locator("#train-message").textContent(), /shipped modules have 32 units each; 16 units per module need training from scratch/);
+  assert.equal(await state(page), "idle");
   assert.deepEqual(page.errors, []);
   await page.close();
 });
