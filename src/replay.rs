@@ -16,6 +16,12 @@
 //! y[t]   = W_out r[t+1] + b_out
 //! ```
 //!
+//! TODO: a replay still costs about 10 to 20 ms in the browser on a 2-core machine (measured
+//! with `scripts/page-timing.mjs`), mostly `tanh` and the small block products of the
+//! recurrence, so a slider move that reaches an uncomputed state misses the 16 ms frame
+//! budget; computing the neighbouring slider values ahead in the evaluation worker and
+//! caching them would bring a drag within one frame without changing any number.
+//!
 //! Memory: one `f64` per noise draw, `(n_in + n) * T * B` of them (about 2 MB for 16 trials of
 //! 100 units and 120 steps), plus the cached input stage.
 
