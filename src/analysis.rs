@@ -19,8 +19,6 @@ use std::f64::consts::TAU;
 use std::ops::Range;
 
 use nalgebra::{DMatrix, SymmetricEigen};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::batch::{Batch, Epoch};
@@ -28,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::eval::EVAL_NOISE_SEED;
 use crate::network::{Network, Trace};
 use crate::perturb::Perturbation;
+use crate::replay::Replay;
 use crate::tasks::{self, N_OUT, OUT_FIXATION, OUT_RESPONSE, Task};
 
 /// Trials shown in the trajectory panel (16: enough directions to see a ring, few enough to
@@ -187,6 +186,8 @@ pub struct Projector {
     pub reference: Trajectories,
     /// The unperturbed forward pass.
     pub reference_trace: Trace<f32>,
+    /// The trials' forward pass with its noise drawn once (perturbed runs replay it).
+    replay: Replay,
 }
 
 impl Projector {
@@ -195,7 +196,8 @@ impl Projector {
     pub fn fit(network: &Network<f32>, task: Task) -> Result<Self> {
         let full = tasks::eval_batch(task, network.config().dt_ms)?;
         let batch = select_trials(&full, &spread_trials(&full, N_TRIALS));
-        let trace = run(network, &batch, task, &Perturbation::default())?;
+        let mut replay = Replay::new(batch.clone(), noise_seed(task));
+        let trace = replay.run(network, &Perturbation::default())?;
         let axes = network
             .modules()
             .into_iter()
@@ -208,6 +210,7 @@ impl Projector {
             ranges: Vec::new(),
             reference: empty(task),
             reference_trace: trace,
+            replay,
         };
         projector.reference = projector.project(&projector.reference_trace, &network.modules());
         projector.ranges = projector
@@ -219,10 +222,14 @@ impl Projector {
         Ok(projector)
     }
 
-    /// The forward pass of `network` under `perturbation` on the projector's trials.
-    pub fn run(&self, network: &Network<f32>, perturbation: &Perturbation) -> Result<Trace<f32>> {
-        let perturbed = perturbation.apply(network)?;
-        run(&perturbed, &self.batch, self.task, perturbation)
+    /// The forward pass of `network` under `perturbation` on the projector's trials, with the
+    /// task's fixed evaluation noise (the same draws every time; see [`crate::replay`]).
+    pub fn run(
+        &mut self,
+        network: &Network<f32>,
+        perturbation: &Perturbation,
+    ) -> Result<Trace<f32>> {
+        self.replay.run(network, perturbation)
     }
 
     /// Projects a trace of the projector's trials onto the fitted axes.
@@ -275,15 +282,10 @@ fn empty(task: Task) -> Trajectories {
     }
 }
 
-/// One evaluation-style forward pass: the perturbation's noise levels, the task's fixed noise
-/// seed (the same draws as [`crate::eval::EvalSet::evaluate`] uses for that task).
-///
-/// TODO: most of a slider's repaint time is spent drawing the same Gaussian noise again (about
-/// 250 000 draws for 16 trials); caching the unit-variance draws per task and scaling them
-/// would make the repaint several times cheaper.
-fn run(network: &Network<f32>, batch: &Batch, task: Task, p: &Perturbation) -> Result<Trace<f32>> {
-    let mut rng = ChaCha8Rng::seed_from_u64(EVAL_NOISE_SEED + task.index() as u64);
-    network.forward(batch, &p.noise(), &mut rng)
+/// The seed of the noise of `task`'s trajectory trials: the task's evaluation noise seed (the
+/// seed [`crate::eval::EvalSet::evaluate`] uses for that task).
+fn noise_seed(task: Task) -> u64 {
+    EVAL_NOISE_SEED + task.index() as u64
 }
 
 /// Fits one module's axes on its units' rates at every step of every trial.

@@ -16,6 +16,7 @@ pub mod perturb;
 pub mod plots;
 pub mod primitives;
 pub mod real;
+pub mod replay;
 pub mod report;
 pub mod sweep;
 pub mod tasks;

@@ -160,7 +160,7 @@ fn the_trials_shown_spread_around_the_circle() {
 #[test]
 fn axes_are_fitted_once_and_perturbations_project_onto_them() {
     let net = network();
-    let projector = Projector::fit(&net, Task::MemoryPro).unwrap();
+    let mut projector = Projector::fit(&net, Task::MemoryPro).unwrap();
     assert_eq!(projector.axes.len(), 3);
     assert_eq!(projector.reference.modules.len(), 3);
     assert_eq!(projector.reference.directions.len(), N_TRIALS);

@@ -118,6 +118,32 @@ fn a_lab_refuses_bad_files_and_bad_requests_with_readable_errors() {
 }
 
 #[wasm_bindgen_test]
+fn a_run_from_scratch_pretrains_each_module_then_hands_back_a_resized_network() {
+    let settings = r#"{"from":"scratch","lr":0.003,"batch_size":8,"trials":16,"seed":1,"units":6}"#;
+    let mut trainer = web::TrainerHandle::new(DEFAULT_MODEL, "molap", settings).unwrap();
+    let mut stages = Vec::new();
+    while !trainer.in_task_stage() {
+        let progress = trainer.train(5, false).unwrap();
+        stages.push(progress);
+    }
+    let text = stages.join("\n");
+    assert!(text.contains("pre-training module 3 of 3"), "{text}");
+    let progress = trainer.train(5, false).unwrap();
+    assert!(progress.contains("\"done\":true"), "{progress}");
+    let mut lab = web::Lab::new(DEFAULT_MODEL).unwrap();
+    let weights = trainer.weights().to_vec();
+    assert!(
+        lab.set_weights("molap", &weights, None).is_err(),
+        "not the shipped shape"
+    );
+    lab.set_weights("molap", &weights, Some(trainer.network_config()))
+        .unwrap();
+    let on_shipped =
+        r#"{"from":"pretrained","lr":0.003,"batch_size":8,"trials":16,"seed":1,"units":6}"#;
+    assert!(web::TrainerHandle::new(DEFAULT_MODEL, "molap", on_shipped).is_err());
+}
+
+#[wasm_bindgen_test]
 fn a_trainer_trains_and_hands_back_weights_the_lab_accepts() {
     let settings = r#"{"from":"pretrained","lr":0.003,"batch_size":8,"trials":16,"seed":1}"#;
     let mut trainer = web::TrainerHandle::new(DEFAULT_MODEL, "molap", settings).unwrap();
@@ -128,8 +154,8 @@ fn a_trainer_trains_and_hands_back_weights_the_lab_accepts() {
     );
     let weights = trainer.weights().to_vec();
     let mut lab = web::Lab::new(DEFAULT_MODEL).unwrap();
-    lab.set_weights("molap", &weights).unwrap();
-    assert!(lab.set_weights("molap", &weights[1..]).is_err());
+    lab.set_weights("molap", &weights, None).unwrap();
+    assert!(lab.set_weights("molap", &weights[1..], None).is_err());
     assert!(
         web::TrainerHandle::new(
             DEFAULT_MODEL,

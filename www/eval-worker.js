@@ -28,6 +28,8 @@ function evaluateJobs({ generation, perturbation, methods }) {
   lab.setPerturbation(JSON.stringify(perturbation));
   return methods.map((method) => ({
     kind: "evaluate",
+    generation,
+    method,
     run() {
       const values = Array.from(lab.evaluate(method));
       postMessage({ type: "performance", generation, method, values });
@@ -42,6 +44,8 @@ function sweepJobs({ generation, kind, methods, seed }) {
     for (const method of methods) {
       list.push({
         kind: "sweep",
+        sweepKind: kind,
+        method,
         run() {
           const point = JSON.parse(lab.sweepPoint(method, kind, magnitude, 1, seed));
           postMessage({ type: "sweep-point", generation, kind, method, point, total: magnitudes.length });
@@ -70,12 +74,18 @@ onmessage = async ({ data }) => {
     }
     await ready;
     if (data.type === "evaluate") {
-      // Newer evaluations replace pending ones and go first.
-      jobs = [...evaluateJobs(data), ...jobs.filter((j) => j.kind !== "evaluate")];
+      // Newer evaluations go first and replace pending ones of older generations or of the
+      // same methods (a re-score of one method during training keeps the others queued).
+      const replaced = (j) => j.kind === "evaluate"
+        && (j.generation < data.generation || data.methods.includes(j.method));
+      jobs = [...evaluateJobs(data), ...jobs.filter((j) => !replaced(j))];
     } else if (data.type === "sweep") {
-      jobs = [...jobs.filter((j) => j.kind !== "sweep"), ...sweepJobs(data)];
+      // A sweep replaces pending points of other curves and of the same methods.
+      const replaced = (j) => j.kind === "sweep"
+        && (j.sweepKind !== data.kind || data.methods.includes(j.method));
+      jobs = [...jobs.filter((j) => !replaced(j)), ...sweepJobs(data)];
     } else if (data.type === "weights") {
-      lab.setWeights(data.method, data.weights);
+      lab.setWeights(data.method, data.weights, data.config);
     }
     pump();
   } catch (err) {

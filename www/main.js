@@ -79,6 +79,16 @@ function showValues() {
   for (const box of document.querySelectorAll("#hide-list input")) box.checked = v.hide.includes(box.value);
 }
 
+// Says plainly when the chosen units per module are not those of the networks shown.
+function showUnitsNote() {
+  const shipped = app.info.modules[0];
+  const units = app.values.units;
+  const note = $("units-note");
+  note.hidden = units === shipped;
+  note.textContent = units === shipped ? "" : `The networks shown have ${shipped} units per module, as shipped. ${units} units per module need training from scratch: choose "scratch" and press Start; until that run reaches its task stage, every plot shows the ${shipped}-unit networks.`;
+  $("train-summary").dataset.units = note.hidden ? "" : "differ";
+}
+
 function applyHidden() {
   const hidden = new Set(app.values.hide);
   for (const el of document.querySelectorAll("[data-field]")) el.hidden = hidden.has(el.dataset.field);
@@ -94,8 +104,26 @@ function readControl(field) {
   return clamped;
 }
 
-function updateLink() {
-  history.replaceState(null, "", writeLink(app.values));
+// Writes the link into the address bar: at once, or (`soon`, while a slider is dragged) at
+// most every LINK_MS, since the browser throttles frequent address changes.
+const LINK_MS = 200;
+let linkTimer = 0;
+function updateLink(soon = false) {
+  clearTimeout(linkTimer);
+  linkTimer = 0;
+  if (soon) linkTimer = setTimeout(updateLink, LINK_MS);
+  else history.replaceState(null, "", writeLink(app.values));
+}
+
+// Re-scores every method and redoes the robustness panel once the perturbation has been still
+// for QUIET_MS: a dragged slider asks the evaluation worker once, not at every step.
+let evaluationTimer = 0;
+function evaluateWhenQuiet() {
+  clearTimeout(evaluationTimer);
+  evaluationTimer = setTimeout(() => {
+    requestEvaluation();
+    showRobustness();
+  }, QUIET_MS);
 }
 
 // --- drawing ---------------------------------------------------------------------------
@@ -103,32 +131,46 @@ function updateLink() {
 let frame = 0;
 let dirty = new Set();
 const URGENT = ["trajectories", "trial"];
-// Work that can wait until the urgent panels are on screen (re-scoring, robustness panel).
-const afterPaint = [];
+// An urgent repaint already happened since the last animation frame began.
+let paintedThisFrame = false;
+// When a control last asked for an urgent repaint; the summary panels wait until it is quiet.
+let lastUrgent = -Infinity;
+const QUIET_MS = 150;
 
-// Repaints the given panels in the next animation frame. The trajectory and trial panels come
-// first and are timed (the "repainted in" figure); the summary panels follow a frame later, so
-// a slider never waits for them.
+// Repaints the given panels. The trajectory and trial panels are urgent: the first request
+// after an animation frame paints them at once (a slider's input event arrives just before the
+// frame, so its picture is in that frame); further requests in the same frame coalesce into the
+// next one. The timed figure ("repainted in") covers the urgent panels. The summary panels
+// (performance, learning, robustness, efficiency) are drawn in a later frame, once no control
+// has moved for QUIET_MS, so a dragged slider never waits for them.
 function repaint(...panels) {
   panels.forEach((p) => dirty.add(p));
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    const urgent = URGENT.filter((p) => dirty.has(p));
-    if (urgent.length === 0) {
-      drawPanels([...dirty]);
-      return;
+  if (URGENT.some((p) => dirty.has(p))) {
+    lastUrgent = performance.now();
+    if (!paintedThisFrame) {
+      paintedThisFrame = true;
+      paintUrgent();
     }
-    urgent.forEach((p) => dirty.delete(p));
-    const started = performance.now();
-    drawPanels(urgent);
-    const ms = performance.now() - started;
-    status.textContent = `Repainted in ${ms.toFixed(0)} ms.`;
-    status.dataset.repaintMs = ms.toFixed(1);
-    status.dataset.repaints = String(Number(status.dataset.repaints ?? 0) + 1);
-    afterPaint.splice(0).forEach((f) => f());
-    if (dirty.size) repaint();
-  });
+  }
+  if (dirty.size && !frame) frame = requestAnimationFrame(onFrame);
+}
+
+function onFrame() {
+  frame = 0;
+  paintedThisFrame = false;
+  if (URGENT.some((p) => dirty.has(p))) paintUrgent();
+  else if (performance.now() - lastUrgent >= QUIET_MS) drawPanels([...dirty]);
+  if (dirty.size) frame = requestAnimationFrame(onFrame);
+}
+
+function paintUrgent() {
+  const urgent = URGENT.filter((p) => dirty.has(p));
+  const started = performance.now();
+  drawPanels(urgent);
+  const ms = performance.now() - started;
+  status.textContent = `Repainted in ${ms.toFixed(0)} ms.`;
+  status.dataset.repaintMs = ms.toFixed(1);
+  status.dataset.repaints = String(Number(status.dataset.repaints ?? 0) + 1);
 }
 
 function drawPanels(list) {
@@ -177,15 +219,47 @@ function publishPerformance() {
   repaint("performance");
 }
 
-function requestSweep() {
+// Sweeps the robustness curve of the current kind for `only` (default: every method) unless
+// it is complete. Each method's points carry the stamp of their request, so a re-sweep of one
+// method (during training) drops its older points and keeps the others'.
+function requestSweep(only = null) {
   const kind = app.values.curve;
-  if (app.sweeps[kind]?.complete) return showRobustness();
+  if (!only && app.sweeps[kind]?.complete) return showRobustness();
   app.sweepGeneration += 1;
-  app.sweeps[kind] = { points: {}, complete: false, generation: app.sweepGeneration };
+  const sweep = only && app.sweeps[kind] ? app.sweeps[kind] : { points: {}, stamps: {} };
+  app.sweeps[kind] = sweep;
+  const list = only ?? methods();
+  for (const m of list) {
+    sweep.points[m] = [];
+    sweep.stamps[m] = app.sweepGeneration;
+  }
+  sweep.complete = false;
   showRobustness();
   app.evalWorker.postMessage({
-    type: "sweep", generation: app.sweepGeneration, kind, methods: methods(), seed: app.values.seed,
+    type: "sweep", generation: app.sweepGeneration, kind, methods: list, seed: app.values.seed,
   });
+}
+
+// While training: re-scores the trained method with the weights just posted (at most every
+// RESCORE_MS) and re-sweeps its robustness curve (at most every RESWEEP_MS), so the table,
+// bars and robustness panel follow the network being trained.
+const RESCORE_MS = 4000;
+const RESWEEP_MS = 12000;
+const lastRefresh = { score: -Infinity, sweep: -Infinity };
+function followTraining(method) {
+  const now = performance.now();
+  if (now - lastRefresh.score >= RESCORE_MS) {
+    lastRefresh.score = now;
+    app.evalWorker.postMessage({
+      type: "evaluate", generation: app.generation, perturbation: perturbation(app.values), methods: [method],
+    });
+  }
+  if (now - lastRefresh.sweep >= RESWEEP_MS) {
+    lastRefresh.sweep = now;
+    // Other curves are stale for this method now: they are swept again when shown.
+    for (const kind of Object.keys(app.sweeps)) if (kind !== app.values.curve) delete app.sweeps[kind];
+    requestSweep([method]);
+  }
 }
 
 function showRobustness() {
@@ -206,12 +280,14 @@ function showRobustness() {
 
 function onEvalMessage({ data }) {
   if (data.type === "performance" && data.generation === app.generation) {
+    const complete = () => Object.keys(app.performance).length === methods().length;
+    const wasComplete = complete();
     app.performance[data.method] = data.values;
     publishPerformance();
-    if (Object.keys(app.performance).length === methods().length) requestSweep();
+    if (complete() && !wasComplete) requestSweep();
   } else if (data.type === "sweep-point") {
     const sweep = app.sweeps[data.kind];
-    if (!sweep || sweep.generation !== data.generation) return;
+    if (!sweep || sweep.stamps[data.method] !== data.generation) return;
     (sweep.points[data.method] ??= []).push(data.point);
     if (data.kind === app.values.curve) showRobustness();
   } else if (data.type === "error") {
@@ -221,20 +297,16 @@ function onEvalMessage({ data }) {
 
 // --- events ----------------------------------------------------------------------------
 
-function onControl(field) {
+function onControl(field, dragging = false) {
   app.values[field.name] = readControl(field);
+  // Moving a perturbation shows that perturbation's robustness curve.
+  if (field.perturbation) app.values.curve = field.name;
   showValues();
-  updateLink();
   if (field.perturbation || field.name === "seed") {
     app.lab.setPerturbation(JSON.stringify(perturbation(app.values)));
     repaint("trajectories", "trial");
-    if (field.perturbation && app.values.curve !== field.name) {
-      app.values.curve = field.name;
-      showValues();
-      updateLink();
-    }
     if (field.name === "seed") app.sweeps = {};
-    if (afterPaint.length === 0) afterPaint.push(requestEvaluation, showRobustness);
+    evaluateWhenQuiet();
   } else if (["method", "task", "trial"].includes(field.name)) {
     setView();
     repaint("trajectories", "trial");
@@ -242,14 +314,22 @@ function onControl(field) {
     requestSweep();
   } else if (field.name === "lr") {
     app.training.setLearningRate(app.values.lr);
+  } else if (field.name === "units") {
+    showUnitsNote();
   }
+  updateLink(dragging);
 }
 
 function wireControls() {
   for (const field of FIELDS) {
     const input = $(field.name);
     if (!input || field.type === "list") continue;
-    input.addEventListener(input.type === "range" ? "input" : "change", () => onControl(field));
+    if (input.type === "range") {
+      input.addEventListener("input", () => onControl(field, true));
+      input.addEventListener("change", () => updateLink());
+    } else {
+      input.addEventListener("change", () => onControl(field));
+    }
   }
   $("reset-perturbations").addEventListener("click", () => {
     for (const field of FIELDS.filter((f) => f.perturbation)) app.values[field.name] = field.default;
@@ -337,17 +417,16 @@ async function main() {
     const bytes = new Uint8Array(await response.arrayBuffer());
     app.training = new Training({
       getValues: () => app.values,
-      onWeights: (method, weights, curve) => {
-        app.lab.setWeights(method, weights);
+      shippedUnits: () => app.info.modules[0],
+      onWeights: (method, weights, config, curve, running) => {
+        app.lab.setWeights(method, weights, config);
         app.lab.setLearningCurve(curve);
-        app.evalWorker.postMessage({ type: "weights", method, weights });
+        app.evalWorker.postMessage({ type: "weights", method, weights, config });
         if (method === app.values.method) repaint("trajectories", "trial");
         repaint("learning");
+        if (running) followTraining(method);
       },
       // Training paused or ended: re-score every method and redo the robustness curves.
-      // TODO: while training runs, the table and robustness curves still show the weights
-      // from before it started (the progress box shows the run's own quick scores); re-scoring
-      // the trained method every few seconds would need a third core to stay smooth.
       onSettled: () => {
         app.sweeps = {};
         requestEvaluation();
@@ -356,6 +435,7 @@ async function main() {
     await loadModel(bytes);
     buildControls();
     showValues();
+    showUnitsNote();
     applyHidden();
     updateLink();
     wireControls();

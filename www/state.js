@@ -30,6 +30,8 @@ export const FIELDS = [
   { name: "trial", type: "int", min: 1, max: 16, default: 1 },
   { name: "curve", type: "enum", values: KINDS, default: "rec_weight_noise" },
   { name: "from", type: "enum", values: ["pretrained", "scratch"], default: "pretrained" },
+  // Units per module of a run from scratch (the shipped modules have 32).
+  { name: "units", type: "int", min: 4, max: 128, default: 32 },
   { name: "lr", type: "number", min: 1e-6, max: 1000, default: 0.003 },
   { name: "batch_size", type: "int", min: 1, max: 512, default: 32 },
   { name: "budget", type: "int", min: 32, max: 1000000, default: 20000 },

@@ -16,9 +16,17 @@ let iterations = 1;
 let lastWeights = 0;
 let lastEvaluate = 0;
 let rate = { trials: 0, time: 0, value: 0 };
+let lastProgress = null;
 
+// Posts the weights (with their network's shape) and the learning curve; before the task
+// stage of a run from scratch there are no task weights yet, so only the progress.
 function sendWeights(progress) {
-  postMessage({ type: "weights", method, weights: handle.weights(), curve: handle.curve(), progress });
+  if (!handle.inTaskStage()) {
+    if (progress) postMessage({ type: "progress", progress });
+    return;
+  }
+  const config = handle.networkConfig();
+  postMessage({ type: "weights", method, weights: handle.weights(), config, curve: handle.curve(), progress });
   lastWeights = now();
 }
 
@@ -31,14 +39,17 @@ function chunk() {
   const elapsed = now() - started;
   // Aim the next chunk at CHUNK_MS.
   if (!evaluate) iterations = Math.max(1, Math.min(200, Math.round(iterations * CHUNK_MS / Math.max(elapsed, 1))));
+  // A new stage starts its own count: the speed is measured afresh.
+  if (progress.stage !== rate.stage) rate = { trials: 0, time: 0, value: 0 };
   const dt = (now() - rate.time) / 1000;
   if (rate.time && dt > 0) {
     const fresh = (progress.trials - rate.trials) / dt;
     rate.value = rate.value ? 0.7 * rate.value + 0.3 * fresh : fresh;
   }
-  rate = { trials: progress.trials, time: now(), value: rate.value };
+  rate = { trials: progress.trials, time: now(), value: rate.value, stage: progress.stage };
   progress.trials_per_s = rate.value;
   progress.method = method;
+  lastProgress = progress;
   return progress;
 }
 
@@ -81,7 +92,7 @@ onmessage = async ({ data }) => {
       loop();
     } else if (data.type === "pause") {
       running = false;
-      if (handle) sendWeights(JSON.parse(handle.train(0, false)));
+      if (handle) sendWeights(handle.inTaskStage() ? JSON.parse(handle.train(0, false)) : lastProgress);
     } else if (data.type === "resume") {
       if (!running && handle) {
         running = true;

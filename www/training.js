@@ -10,8 +10,8 @@ function duration(seconds) {
 }
 
 export class Training {
-  constructor({ getValues, onWeights, onSettled }) {
-    Object.assign(this, { getValues, onWeights, onSettled });
+  constructor({ getValues, onWeights, onSettled, shippedUnits }) {
+    Object.assign(this, { getValues, onWeights, onSettled, shippedUnits });
     this.state = "idle"; // idle | running | paused | finished | diverged
     this.worker = new Worker(new URL("./train-worker.js", import.meta.url), { type: "module" });
     this.worker.onmessage = ({ data }) => this.onMessage(data);
@@ -30,10 +30,19 @@ export class Training {
 
   settings() {
     const v = this.getValues();
-    return { from: v.from, lr: v.lr, batch_size: v.batch_size, trials: v.budget, seed: v.seed };
+    return { from: v.from, lr: v.lr, batch_size: v.batch_size, trials: v.budget, seed: v.seed, units: v.units };
+  }
+
+  // A run on the shipped modules cannot change their size: says so instead of starting.
+  refused() {
+    const v = this.getValues();
+    if (v.from === "scratch" || v.units === this.shippedUnits?.()) return false;
+    this.message(`The shipped modules have ${this.shippedUnits()} units each; ${v.units} units per module need training from scratch. Choose "scratch" under "Start from", then press Start.`);
+    return true;
   }
 
   startOrResume() {
+    if (this.state !== "paused" && this.refused()) return;
     if (this.state === "paused") {
       this.worker.postMessage({ type: "resume" });
     } else {
@@ -55,6 +64,7 @@ export class Training {
 
   step() {
     if (this.state === "running") return;
+    if (this.state !== "paused" && this.refused()) return;
     if (this.state === "paused") {
       this.worker.postMessage({ type: "step" });
     } else {
@@ -70,7 +80,8 @@ export class Training {
     this.worker.postMessage({ type: "reset" });
     this.state = "idle";
     this.message("");
-    for (const id of ["train-trials", "train-loss", "train-rate", "train-left", "train-perf"]) $(id).textContent = "–";
+    for (const id of ["train-stage", "train-trials", "train-loss", "train-rate", "train-left", "train-perf"]) $(id).textContent = "–";
+    delete $("progress").dataset.stage;
     $("progress").dataset.trials = "0";
     this.show();
   }
@@ -88,7 +99,7 @@ export class Training {
   onMessage(data) {
     if (data.type === "progress" || data.type === "weights") this.progress(data.progress);
     if (data.type === "weights") {
-      this.onWeights(data.method, data.weights, data.curve);
+      this.onWeights(data.method, data.weights, data.config, data.curve, this.state === "running");
       if (this.state !== "running") this.onSettled();
     }
     if (data.type === "error") {
@@ -99,6 +110,8 @@ export class Training {
   }
 
   progress(p) {
+    $("train-stage").textContent = p.stage;
+    $("progress").dataset.stage = p.stage;
     $("train-trials").textContent = `${p.trials.toLocaleString("en")} of ${p.budget.toLocaleString("en")} (${this.method})`;
     $("progress").dataset.trials = String(p.trials);
     if (p.loss !== null) $("train-loss").textContent = p.loss.toPrecision(3);
@@ -115,7 +128,7 @@ export class Training {
     const perf = p.per_task ? `, ${(100 * p.per_task.reduce((a, b) => a + b, 0) / p.per_task.length).toFixed(0)}% correct` : (this.lastPerf ?? "");
     const speed = p.trials_per_s ? `, ${p.trials_per_s.toFixed(0)} trials/s, ${duration((p.budget - p.trials) / p.trials_per_s)} left` : "";
     const loss = p.loss === null ? "" : `, loss ${p.loss.toPrecision(3)}`;
-    this.summary = `Training ${this.method} (${words[this.state] ?? this.state}): ${p.trials.toLocaleString("en")} of ${p.budget.toLocaleString("en")} trials${loss}${speed}${perf}`;
+    this.summary = `Training ${this.method} (${words[this.state] ?? this.state}), ${p.stage}: ${p.trials.toLocaleString("en")} of ${p.budget.toLocaleString("en")} trials${loss}${speed}${perf}`;
     if (p.per_task) this.lastPerf = perf;
     if (p.diverged) {
       this.state = "diverged";

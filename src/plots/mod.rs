@@ -17,6 +17,7 @@ pub mod trial;
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 
@@ -279,5 +280,42 @@ mod tests {
         assert_eq!(tick(0.5), "0.5");
         assert_eq!(tick(2.5), "2.5");
         assert_eq!(tick(0.0001), "1e-4");
+    }
+}
+
+/// A chart's plotting area as it was drawn: its pixels and its data-to-pixel mapping. A panel
+/// whose axes stay put draws them (and every text, which is what costs time on a canvas) once,
+/// keeps the spots, and later draws only its data again on them.
+#[derive(Clone)]
+pub struct PlotSpot {
+    pixels: (std::ops::Range<i32>, std::ops::Range<i32>),
+    coord: Cartesian2d<RangedCoordf64, RangedCoordf64>,
+}
+
+/// A plotting area with `f64` data coordinates.
+pub type DataArea<DB> = DrawingArea<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+impl PlotSpot {
+    /// The spot of `chart`'s plotting area.
+    pub fn of<DB: DrawingBackend>(
+        chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    ) -> Self {
+        let area = chart.plotting_area();
+        PlotSpot {
+            pixels: area.get_pixel_range(),
+            coord: area.as_coord_spec().clone(),
+        }
+    }
+
+    /// The same plotting area on `root`, a drawing of the same size as the one it came from.
+    pub fn on<DB: DrawingBackend>(&self, root: &Area<DB>) -> DataArea<DB> {
+        let (rx, ry) = root.get_pixel_range();
+        let (x, y) = &self.pixels;
+        root.clone()
+            .shrink(
+                (x.start - rx.start, y.start - ry.start),
+                (x.end - x.start, y.end - y.start),
+            )
+            .apply_coord_spec(self.coord.clone())
     }
 }

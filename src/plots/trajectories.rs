@@ -7,12 +7,11 @@ use std::f64::consts::TAU;
 use std::ops::Range;
 
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::HSLColor;
 
 use crate::analysis::Trajectories;
-use crate::plots::{DrawResult, FONT};
+use crate::plots::{DataArea, DrawError, DrawResult, FONT, PlotSpot};
 
 /// Width of the key on the right, pixels.
 const KEY_WIDTH: u32 = 150;
@@ -31,28 +30,58 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     ranges: &[(Range<f64>, Range<f64>)],
     title: &str,
 ) -> DrawResult<DB> {
+    let spots = draw_trajectories_frame(area, reference, ranges, title)?;
+    draw_trajectory_paths(area, current, &spots)?;
+    area.present()
+}
+
+/// Everything but the current paths: title, each module's axes and faded `reference` paths,
+/// and the key. Returns each module's plot spot for [`draw_trajectory_paths`].
+pub fn draw_trajectories_frame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    reference: &Trajectories,
+    ranges: &[(Range<f64>, Range<f64>)],
+    title: &str,
+) -> Result<Vec<PlotSpot>, DrawError<DB>> {
     area.fill(&WHITE)?;
     let area = area.titled(title, (FONT, 20))?;
     let (width, _) = area.dim_in_pixel();
     let (plots, key) = area.split_horizontally(width.saturating_sub(KEY_WIDTH));
-    let panels = plots.split_evenly((1, current.modules.len().max(1)));
+    let panels = plots.split_evenly((1, reference.modules.len().max(1)));
+    let mut spots = Vec::new();
     for (m, panel) in panels.iter().enumerate() {
         let Some(range) = ranges.get(m) else { continue };
-        draw_module(panel, m, current, reference, range)?;
+        spots.push(draw_module_frame(panel, m, reference, range)?);
     }
-    draw_key(&key, current)?;
-    area.present()
+    draw_key(&key, reference)?;
+    Ok(spots)
 }
 
-/// One module's sub-panel.
-fn draw_module<DB: DrawingBackend>(
+/// The current paths of every module, with their epoch marks, on the `spots` of the frame.
+pub fn draw_trajectory_paths<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    current: &Trajectories,
+    spots: &[PlotSpot],
+) -> DrawResult<DB> {
+    for (module, spot) in current.modules.iter().zip(spots) {
+        let plot = spot.on(area);
+        for (b, points) in module.trials.iter().enumerate() {
+            let colour = direction_colour(current.directions[b]);
+            plot.draw(&PathElement::new(points.clone(), colour.stroke_width(2)))?;
+            draw_epoch_marks(&plot, points, current, colour)?;
+        }
+    }
+    Ok(())
+}
+
+/// One module's sub-panel without its current paths: axes and the faded reference paths.
+fn draw_module_frame<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     m: usize,
-    current: &Trajectories,
     reference: &Trajectories,
     (x, y): &(Range<f64>, Range<f64>),
-) -> DrawResult<DB> {
-    let module = &current.modules[m];
+) -> Result<PlotSpot, DrawError<DB>> {
+    let module = &reference.modules[m];
     let units = &module.units;
     let caption = format!("Module {} (units {}–{})", m + 1, units.start + 1, units.end);
     let mut chart = ChartBuilder::on(area)
@@ -71,47 +100,33 @@ fn draw_module<DB: DrawingBackend>(
         .axis_desc_style((FONT, 15))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
-
-    // The unperturbed paths, faded, then the current ones on top.
-    if let Some(base) = reference.modules.get(m) {
-        for (b, points) in base.trials.iter().enumerate() {
-            let colour = direction_colour(current.directions[b]).mix(0.25);
-            chart.draw_series(LineSeries::new(
-                points.iter().copied(),
-                colour.stroke_width(1),
-            ))?;
-        }
-    }
     for (b, points) in module.trials.iter().enumerate() {
-        let colour = direction_colour(current.directions[b]);
+        let colour = direction_colour(reference.directions[b]).mix(0.25);
         chart.draw_series(LineSeries::new(
             points.iter().copied(),
-            colour.stroke_width(2),
+            colour.stroke_width(1),
         ))?;
-        draw_epoch_marks(&mut chart, points, current, colour)?;
     }
-    Ok(())
+    Ok(PlotSpot::of(&chart))
 }
 
 /// Marks where each epoch after fixation starts on one path, and the end point.
 fn draw_epoch_marks<DB: DrawingBackend>(
-    chart: &mut Chart<'_, DB>,
+    plot: &DataArea<DB>,
     points: &[(f64, f64)],
     current: &Trajectories,
     colour: HSLColor,
 ) -> DrawResult<DB> {
     for (k, epoch) in current.epochs.iter().enumerate().skip(1) {
         if let Some(&p) = points.get(epoch.start) {
-            draw_marker(chart.plotting_area(), k, p, colour)?;
+            draw_marker(plot, k, p, colour)?;
         }
     }
     if let Some(&p) = points.last() {
-        chart.draw_series(std::iter::once(Circle::new(p, 3, BLACK.filled())))?;
+        plot.draw(&Circle::new(p, 3, BLACK.filled()))?;
     }
     Ok(())
 }
-
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// The marker of epoch `k` (its start) at `p`, in the trial's colour with a dark outline.
 fn draw_marker<DB: DrawingBackend, C: CoordTranslate>(

@@ -6,7 +6,9 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::analysis::TrialView;
-use crate::plots::{DrawResult, FONT, Key, LEGEND_WIDTH, LegendKey, side_legend};
+use crate::plots::{
+    DrawError, DrawResult, FONT, Key, LEGEND_WIDTH, LegendKey, PlotSpot, side_legend,
+};
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
@@ -17,60 +19,111 @@ const UNSCORED: RGBColor = RGBColor(150, 150, 150);
 const GOOD: RGBColor = RGBColor(20, 120, 50);
 const BAD: RGBColor = RGBColor(190, 30, 30);
 
+/// Where the data of a trial view goes: the verdict's position and the three rows' spots.
+#[derive(Clone)]
+pub struct TrialSpots {
+    verdict: (i32, i32),
+    rows: Vec<PlotSpot>,
+}
+
+/// The input series: name, channel and colour.
+const INPUTS: [(&str, usize, RGBColor); 5] = [
+    ("fixation cue", 0, RGBColor(0, 0, 0)),
+    ("mod. 1 sin", 1, RGBColor(36, 86, 199)),
+    ("mod. 1 cos", 2, RGBColor(120, 160, 240)),
+    ("mod. 2 sin", 3, RGBColor(200, 90, 20)),
+    ("mod. 2 cos", 4, RGBColor(240, 170, 110)),
+];
+
+/// The output channels of the fixation row, then of the response row, with their colours.
+const OUTPUTS: [(usize, usize, RGBColor, &str); 3] = [
+    (1, 0, RGBColor(0, 0, 0), "fixation"),
+    (2, 1, RGBColor(36, 86, 199), "sin"),
+    (2, 2, RGBColor(200, 90, 20), "cos"),
+];
+
 /// Draws the trial `view` under the heading `title` (which names the trial).
 pub fn draw_trial<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     view: &TrialView,
     title: &str,
 ) -> DrawResult<DB> {
+    let spots = draw_trial_frame(area, view, title)?;
+    draw_trial_data(area, view, &spots)?;
+    area.present()
+}
+
+/// Everything that depends only on the task and the trial, not on the network: title, axes,
+/// epochs, unscored steps, targets and legends. Returns the spots for [`draw_trial_data`].
+pub fn draw_trial_frame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &TrialView,
+    title: &str,
+) -> Result<TrialSpots, DrawError<DB>> {
     area.fill(&WHITE)?;
-    let colour = if view.correct { GOOD } else { BAD };
     let area = area.titled(title, (FONT, 20))?;
     let (top, rest) = area.split_vertically(28);
-    let bold = (FONT, 18).into_font().style(FontStyle::Bold);
-    top.draw(&Text::new(
-        verdict(view),
-        (64, 4),
-        TextStyle::from(bold).color(&colour),
-    ))?;
+    let (x, y) = top.get_pixel_range();
     let rows = rest.split_evenly((3, 1));
     let end = view.inputs.len() as f64 * view.dt_ms;
 
     // Inputs: the fixation cue and both modalities.
-    let mut chart = row(&rows[0], view, end, -1.3..1.6, "input", false)?;
-    let series: [(&str, usize, RGBColor); 5] = [
-        ("fixation cue", 0, RGBColor(0, 0, 0)),
-        ("mod. 1 sin", 1, RGBColor(36, 86, 199)),
-        ("mod. 1 cos", 2, RGBColor(120, 160, 240)),
-        ("mod. 2 sin", 3, RGBColor(200, 90, 20)),
-        ("mod. 2 cos", 4, RGBColor(240, 170, 110)),
-    ];
-    let mut keys = Vec::new();
-    for (name, c, colour) in series {
-        let points = times(view).zip(view.inputs.iter().map(move |v| f64::from(v[c])));
-        chart.draw_series(LineSeries::new(points, colour.stroke_width(1)))?;
-        keys.push((name.to_string(), colour, Key::Solid));
-    }
+    let chart = row(&rows[0], view, end, -1.3..1.6, "input", false)?;
+    let mut spots = vec![PlotSpot::of(&chart)];
+    let keys: Vec<LegendKey> = INPUTS
+        .iter()
+        .map(|&(name, _, colour)| (name.to_string(), colour, Key::Solid))
+        .collect();
     side_legend(&rows[0], 12, &keys)?;
 
-    // Fixation output against its target.
+    // Fixation output, then the response outputs, against their targets.
     let mut chart = row(&rows[1], view, end, -0.2..1.1, "fixation", false)?;
-    let keys = output_pair(&mut chart, view, 0, RGBColor(0, 0, 0), "fixation")?;
+    let keys = target(&mut chart, view, OUTPUTS[0])?;
+    spots.push(PlotSpot::of(&chart));
     side_legend(&rows[1], 12, &keys)?;
-
-    // Response outputs against their targets.
     let mut chart = row(&rows[2], view, end, -1.3..1.3, "response", true)?;
-    let mut keys = output_pair(&mut chart, view, 1, RGBColor(36, 86, 199), "sin")?;
-    keys.extend(output_pair(
-        &mut chart,
-        view,
-        2,
-        RGBColor(200, 90, 20),
-        "cos",
-    )?);
+    let mut keys = target(&mut chart, view, OUTPUTS[1])?;
+    keys.extend(target(&mut chart, view, OUTPUTS[2])?);
     keys.push(("not scored".into(), UNSCORED, Key::Pale));
+    spots.push(PlotSpot::of(&chart));
     side_legend(&rows[2], 12, &keys)?;
-    area.present()
+    Ok(TrialSpots {
+        verdict: (x.start + 64, y.start + 4),
+        rows: spots,
+    })
+}
+
+/// What the network did: the verdict, the noisy inputs it received and its outputs.
+pub fn draw_trial_data<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &TrialView,
+    spots: &TrialSpots,
+) -> DrawResult<DB> {
+    let colour = if view.correct { GOOD } else { BAD };
+    let bold = (FONT, 18).into_font().style(FontStyle::Bold);
+    let (x, y) = spots.verdict;
+    let (rx, ry) = area.get_pixel_range();
+    area.draw(&Text::new(
+        verdict(view),
+        (x - rx.start, y - ry.start),
+        TextStyle::from(bold).color(&colour),
+    ))?;
+    let inputs = spots.rows[0].on(area);
+    for (_, c, colour) in INPUTS {
+        let points = times(view).zip(view.inputs.iter().map(move |v| f64::from(v[c])));
+        inputs.draw(&PathElement::new(
+            points.collect::<Vec<_>>(),
+            colour.stroke_width(1),
+        ))?;
+    }
+    for (row, c, colour, _) in OUTPUTS {
+        let output = times(view).zip(view.outputs.iter().map(|v| f64::from(v[c])));
+        spots.rows[row].on(area).draw(&PathElement::new(
+            output.collect::<Vec<_>>(),
+            colour.stroke_width(2),
+        ))?;
+    }
+    Ok(())
 }
 
 /// "correct" or "wrong", with the answer against the wanted direction.
@@ -153,20 +206,17 @@ fn row<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
-/// Output channel `c` (solid) and its target (dashed) in one colour; returns their keys.
-fn output_pair<DB: DrawingBackend>(
+/// The target (dashed) of output channel `c`; returns the keys of the target and the output
+/// (solid, the same colour, drawn by [`draw_trial_data`]).
+fn target<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
     view: &TrialView,
-    c: usize,
-    colour: RGBColor,
-    name: &str,
+    (_, c, colour, name): (usize, usize, RGBColor, &str),
 ) -> Result<Vec<LegendKey>, DrawingAreaErrorKind<DB::ErrorType>> {
     let value = |v: &[f32; 3]| f64::from(v[c]);
     let target: Vec<(f64, f64)> = times(view).zip(view.targets.iter().map(value)).collect();
     let style = colour.mix(0.8).stroke_width(2);
     chart.draw_series(DashedLineSeries::new(target, 6, 4, style))?;
-    let output: Vec<(f64, f64)> = times(view).zip(view.outputs.iter().map(value)).collect();
-    chart.draw_series(LineSeries::new(output, colour.stroke_width(2)))?;
     Ok(vec![
         (format!("{name} target"), colour, Key::Dashed),
         (format!("{name} output"), colour, Key::Solid),

@@ -10,14 +10,15 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 
+use super::layers::{Backdrop, draw_layered};
 use super::{js_error, parse_json};
 use crate::analysis::{self, Projector, Trajectories, TrialView};
 use crate::eval::EvalSet;
 use crate::methods::{Method, parameter_counts};
 use crate::model::{Model, SavedNetwork};
-use crate::network::{Network, Trace};
+use crate::network::{Network, NetworkConfig, Trace};
 use crate::perturb::{Kind, Perturbation};
-use crate::plots::{efficiency, learning, performance, robustness, trajectories, trial};
+use crate::plots::{PlotSpot, efficiency, learning, performance, robustness, trajectories, trial};
 use crate::report::{self, Efficiency, LearningCurve, MethodPerformance, Robustness};
 use crate::sweep;
 use crate::tasks::Task;
@@ -42,6 +43,10 @@ pub struct Lab {
     robustness: Option<Robustness>,
     eval: Option<EvalSet>,
     sweep_eval: Option<EvalSet>,
+    /// Counts refits of the trajectory axes: a backdrop drawn for an older fit is stale.
+    fits: u64,
+    trajectories_backdrop: Option<Backdrop<Vec<PlotSpot>>>,
+    trial_backdrop: Option<Backdrop<trial::TrialSpots>>,
 }
 
 #[wasm_bindgen]
@@ -82,6 +87,9 @@ impl Lab {
             robustness: None,
             eval: None,
             sweep_eval: None,
+            fits: 0,
+            trajectories_backdrop: None,
+            trial_backdrop: None,
         })
     }
 
@@ -152,33 +160,15 @@ impl Lab {
     /// Draws `panel` ("trajectories", "trial", "performance", "learning", "robustness",
     /// "efficiency") on the canvas with id `canvas_id`.
     pub fn draw(&mut self, panel: &str, canvas_id: &str) -> Result<(), JsError> {
+        match panel {
+            "trajectories" => return self.draw_trajectories(canvas_id),
+            "trial" => return self.draw_trial(canvas_id),
+            _ => {}
+        }
         let backend = CanvasBackend::new(canvas_id)
             .ok_or_else(|| JsError::new(&format!("no canvas with id `{canvas_id}` in the page")))?;
         let area = backend.into_drawing_area();
         let drawn = match panel {
-            "trajectories" => {
-                let title = self.title();
-                self.ensure_current()?;
-                let (current, _) = self.current.as_ref().expect("computed");
-                let (_, projector) = self.projector.as_ref().expect("fitted");
-                trajectories::draw_trajectories(
-                    &area,
-                    current,
-                    &projector.reference,
-                    &projector.ranges,
-                    &title,
-                )
-            }
-            "trial" => {
-                let title = format!(
-                    "{} — trial {} of {}",
-                    self.task.name(),
-                    self.trial + 1,
-                    analysis::N_TRIALS
-                );
-                let view = self.trial_view()?;
-                trial::draw_trial(&area, &view, &title)
-            }
             "performance" => {
                 let rows: Vec<_> = self
                     .performance
@@ -351,13 +341,27 @@ impl Lab {
     }
 
     /// Replaces `method`'s weights (as `TrainerHandle::weights` exports them) and refits the
-    /// trajectory axes if that method is shown.
+    /// trajectory axes if that method is shown. With `config` (JSON `NetworkConfig`, as
+    /// `TrainerHandle::networkConfig` gives it) the network takes that shape, e.g. another
+    /// number of units per module.
     #[wasm_bindgen(js_name = setWeights)]
-    pub fn set_weights(&mut self, method: &str, weights: &[f32]) -> Result<(), JsError> {
+    pub fn set_weights(
+        &mut self,
+        method: &str,
+        weights: &[f32],
+        config: Option<String>,
+    ) -> Result<(), JsError> {
         let method: Method = method.parse().map_err(js_error)?;
         let slot = self.networks.iter_mut().find(|(m, _)| *m == method);
         let (_, network) = slot.ok_or_else(|| JsError::new("the model has no such method"))?;
-        *network = super::unflatten(network, weights)?;
+        let template = match config {
+            Some(json) => {
+                let config: NetworkConfig = parse_json(&json, "network configuration")?;
+                Network::random(&config, 0).map_err(js_error)?
+            }
+            None => network.clone(),
+        };
+        *network = super::unflatten(&template, weights)?;
         if method == self.method {
             self.projector = None;
             self.current = None;
@@ -399,6 +403,50 @@ impl Lab {
 }
 
 impl Lab {
+    /// The trajectory panel: axes, key and faded unperturbed paths as a backdrop kept until
+    /// the axes are refitted; only the current paths are drawn at each repaint.
+    fn draw_trajectories(&mut self, canvas_id: &str) -> Result<(), JsError> {
+        let title = self.title();
+        self.ensure_current()?;
+        let (current, _) = self.current.as_ref().expect("computed");
+        let (_, projector) = self.projector.as_ref().expect("fitted");
+        let key = format!("{}|{title}", self.fits);
+        draw_layered(
+            &mut self.trajectories_backdrop,
+            canvas_id,
+            &key,
+            |area| {
+                trajectories::draw_trajectories_frame(
+                    area,
+                    &projector.reference,
+                    &projector.ranges,
+                    &title,
+                )
+            },
+            |area, spots| trajectories::draw_trajectory_paths(area, current, spots),
+        )
+    }
+
+    /// The trial panel: everything but the network's inputs, outputs and verdict as a
+    /// backdrop kept while the task and trial stay the same.
+    fn draw_trial(&mut self, canvas_id: &str) -> Result<(), JsError> {
+        let title = format!(
+            "{} — trial {} of {}",
+            self.task.name(),
+            self.trial + 1,
+            analysis::N_TRIALS
+        );
+        let view = self.trial_view()?;
+        let key = format!("{}|{title}", self.fits);
+        draw_layered(
+            &mut self.trial_backdrop,
+            canvas_id,
+            &key,
+            |area| trial::draw_trial_frame(area, &view, &title),
+            |area, spots| trial::draw_trial_data(area, &view, spots),
+        )
+    }
+
     fn network(&self, method: Method) -> Result<&Network<f32>, JsError> {
         self.networks
             .iter()
@@ -468,10 +516,14 @@ impl Lab {
                 Projector::fit(self.network(self.method)?, self.task).map_err(js_error)?;
             self.projector = Some((self.method, projector));
             self.current = None;
+            self.fits += 1;
         }
         if self.current.is_none() {
-            let network = self.network(self.method)?;
-            let (_, projector) = self.projector.as_ref().expect("just fitted");
+            let method = self.method;
+            let network = self.networks.iter().find(|(m, _)| *m == method);
+            let (_, network) =
+                network.ok_or_else(|| JsError::new("the model has no such method"))?;
+            let (_, projector) = self.projector.as_mut().expect("just fitted");
             let p = &self.perturbation;
             let unperturbed = Perturbation {
                 seed: p.seed,

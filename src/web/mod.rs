@@ -7,6 +7,7 @@
 //! - [`TrainerHandle`]: a training run, driven by the training worker.
 
 mod lab;
+mod layers;
 mod panic;
 mod trainer;
 

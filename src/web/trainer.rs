@@ -1,5 +1,12 @@
 //! `TrainerHandle`: a training run for the training worker. One call trains a chunk of
 //! iterations and returns progress as JSON; the weights go back to the page as a typed array.
+//!
+//! A run "from the pre-trained modules" is the method's task stage on the model file's
+//! primitives, modules and monolith. A run "from scratch" redoes everything the method needs,
+//! in stages: fitting the primitives, pre-training each module (MoLaP, random modules) or the
+//! monolith (pre-trained monolith), each for the trial budget, then the task stage; the
+//! monolithic method has no pre-training. Only a run from scratch may change the number of
+//! units per module, since the shipped modules have their own size.
 
 use js_sys::Float32Array;
 use serde::Deserialize;
@@ -12,6 +19,7 @@ use crate::eval::EvalSet;
 use crate::methods::{self, ExperimentConfig, Method, Pretrained};
 use crate::model::{Model, PerformancePoint};
 use crate::network::Network;
+use crate::network::NetworkConfig;
 use crate::optim::{AdamConfig, Trainable};
 use crate::report::LearningCurve;
 use crate::train::{Objective, TrainConfig, Trainer};
@@ -34,6 +42,26 @@ struct Settings {
     trials: usize,
     /// Seed of the batches, noise and (from scratch) the initial weights.
     seed: u64,
+    /// Units per module (every module the same size); missing: the model file's.
+    #[serde(default)]
+    units: Option<usize>,
+}
+
+/// The allowed units per module.
+pub const UNITS: std::ops::RangeInclusive<usize> = 4..=128;
+
+/// What a run from scratch is doing now (see the module docs).
+enum Stage {
+    /// Fitting the primitives: one step, no trials.
+    Primitives,
+    /// Pre-training module `index` of `count` (or the monolith when `count` is 0).
+    Pretrain {
+        trainer: Box<Trainer>,
+        index: usize,
+        count: usize,
+    },
+    /// The task stage.
+    Task,
 }
 
 /// A training run (see the module docs).
@@ -41,6 +69,9 @@ struct Settings {
 pub struct TrainerHandle {
     trainer: Trainer,
     method: Method,
+    config: ExperimentConfig,
+    stage: Stage,
+    parts: Pretrained,
     eval: EvalSet,
     curve: Vec<PerformancePoint>,
     diverged: Option<String>,
@@ -49,29 +80,28 @@ pub struct TrainerHandle {
 #[wasm_bindgen]
 impl TrainerHandle {
     /// A run of `method` on the model in `model_bytes`, with settings as JSON
-    /// `{from, lr, batch_size, trials, seed}`.
+    /// `{from, lr, batch_size, trials, seed, units?}`.
     #[wasm_bindgen(constructor)]
     pub fn new(model_bytes: &[u8], method: &str, settings: &str) -> Result<TrainerHandle, JsError> {
         let model = Model::from_bytes(model_bytes).map_err(js_error)?;
         let method: Method = method.parse().map_err(js_error)?;
         let s: Settings = parse_json(settings, "training settings")?;
-        let config = ExperimentConfig {
-            task: TrainConfig {
-                adam: AdamConfig {
-                    lr: s.lr,
-                    ..model.config.task.adam
-                },
-                batch_size: s.batch_size,
-                trials: s.trials,
-                seed: model.config.task.seed.wrapping_add(s.seed),
-                ..model.config.task.clone()
-            },
-            ..model.config.clone()
-        };
-        config.task.validate().map_err(js_error)?;
-        let trainer = match s.from.as_str() {
-            "pretrained" => methods::task_trainer(method, &config, &pretrained(&model)?),
-            "scratch" => scratch(method, &config, s.seed),
+        let config = run_config(&model, &s).map_err(js_error)?;
+        let parts = pretrained(&model)?;
+        // From scratch, the task-stage trainer is a placeholder until the pre-training stages
+        // (the first one fits the primitives) are done; the monolithic method has none.
+        let (trainer, stage) = match s.from.as_str() {
+            "pretrained" => shipped_units(&model, &config)
+                .and_then(|()| methods::task_trainer(method, &config, &parts))
+                .map(|t| (t, Stage::Task)),
+            "scratch" => scratch(method, &config, s.seed).map(|t| {
+                let stage = if method == Method::Monolithic {
+                    Stage::Task
+                } else {
+                    Stage::Primitives
+                };
+                (t, stage)
+            }),
             other => Err(Error::invalid(
                 "from",
                 format!("`{other}` is not pretrained or scratch"),
@@ -88,16 +118,36 @@ impl TrainerHandle {
         Ok(TrainerHandle {
             trainer,
             method,
+            config,
+            stage,
+            parts,
             eval: EvalSet { batches },
             curve: Vec::new(),
             diverged: None,
         })
     }
 
+    /// The task-stage network's configuration, as JSON (its module sizes may differ from the
+    /// model file's).
+    #[wasm_bindgen(js_name = networkConfig)]
+    pub fn network_config(&self) -> String {
+        serde_json::to_string(self.trainer.network.config()).unwrap_or_default()
+    }
+
+    /// Whether the run is in its task stage (before it, there are no task weights to show).
+    #[wasm_bindgen(js_name = inTaskStage)]
+    pub fn in_task_stage(&self) -> bool {
+        matches!(self.stage, Stage::Task)
+    }
+
     /// Trains up to `iterations` iterations (fewer when the budget runs out or training
-    /// diverges) and returns progress as JSON: `{trials, budget, loss, done, per_task?,
-    /// diverged?}`. With `evaluate`, performance per task is measured and recorded.
+    /// diverges) and returns progress as JSON: `{stage, trials, budget, loss, done, per_task?,
+    /// diverged?}`, where `trials` and `budget` count the current stage. With `evaluate`,
+    /// performance per task is measured and recorded (task stage only).
     pub fn train(&mut self, iterations: usize, evaluate: bool) -> Result<String, JsError> {
+        if !matches!(self.stage, Stage::Task) {
+            return self.pretrain(iterations);
+        }
         let mut loss = f64::NAN;
         if self.diverged.is_none() {
             match self.trainer.run(iterations) {
@@ -120,6 +170,7 @@ impl TrainerHandle {
             None
         };
         Ok(serde_json::json!({
+            "stage": "task stage",
             "trials": self.trainer.trials,
             "budget": self.trainer.config.trials,
             "loss": if loss.is_finite() { Some(loss) } else { None },
@@ -166,11 +217,151 @@ fn pretrained(model: &Model) -> Result<Pretrained, JsError> {
     })
 }
 
-/// A run from fresh random weights with `method`'s connectivity, every parameter trained.
-///
-/// TODO: "scratch" does not redo stage 1 and 2 (fitting primitives and pre-training the
-/// modules) in the page, so a student cannot yet watch MoLaP's modules being pre-trained, nor
-/// change the number of units per module; both need a pre-training run in the worker.
+impl TrainerHandle {
+    /// One chunk of a stage before the task stage; moves on to the next stage when done.
+    fn pretrain(&mut self, iterations: usize) -> Result<String, JsError> {
+        let mut loss = None;
+        match &mut self.stage {
+            Stage::Primitives => {
+                self.parts.primitives = methods::fit_primitives(&self.config).map_err(js_error)?;
+                self.stage = self.pretrain_stage(0).map_err(js_error)?;
+            }
+            Stage::Pretrain { trainer, index, .. } => {
+                match trainer.run(iterations) {
+                    Ok(l) => loss = Some(l).filter(|l| l.is_finite()),
+                    Err(e @ Error::Diverged { .. }) => {
+                        self.diverged = Some(format!("pre-training diverged: {e}"));
+                    }
+                    Err(e) => return Err(js_error(e)),
+                }
+                if trainer.done() {
+                    let network = trainer.network.clone();
+                    let next = *index + 1;
+                    if self.method == Method::PretrainedMonolith {
+                        self.parts.monolith = network;
+                    } else {
+                        self.parts.modules[*index] = network;
+                    }
+                    self.stage = self.pretrain_stage(next).map_err(js_error)?;
+                }
+            }
+            Stage::Task => unreachable!("the task stage trains in `train`"),
+        }
+        if matches!(self.stage, Stage::Task) {
+            self.trainer =
+                methods::task_trainer(self.method, &self.config, &self.parts).map_err(js_error)?;
+        }
+        Ok(self.pretrain_progress(loss))
+    }
+
+    /// Pre-training stage `index` (modules one by one, or the monolith), or the task stage
+    /// once they are all done.
+    fn pretrain_stage(&self, index: usize) -> crate::Result<Stage> {
+        let count = self.config.network.modules.len();
+        if self.method == Method::PretrainedMonolith {
+            if index > 0 {
+                return Ok(Stage::Task);
+            }
+            let trainer = methods::monolith_trainer(&self.config, &self.parts.primitives)?;
+            return Ok(Stage::Pretrain {
+                trainer: Box::new(trainer),
+                index,
+                count: 0,
+            });
+        }
+        if index >= count {
+            return Ok(Stage::Task);
+        }
+        let trainer = methods::module_trainer(&self.config, &self.parts.primitives, index)?;
+        Ok(Stage::Pretrain {
+            trainer: Box::new(trainer),
+            index,
+            count,
+        })
+    }
+
+    fn pretrain_progress(&self, loss: Option<f64>) -> String {
+        let (stage, trials, budget) = match &self.stage {
+            Stage::Primitives => ("fitting the primitives".to_string(), 0, 0),
+            Stage::Pretrain {
+                trainer,
+                index,
+                count,
+            } => {
+                let name = if *count == 0 {
+                    "pre-training the monolith".to_string()
+                } else {
+                    format!("pre-training module {} of {count}", index + 1)
+                };
+                (name, trainer.trials, trainer.config.trials)
+            }
+            Stage::Task => ("task stage".to_string(), 0, self.trainer.config.trials),
+        };
+        serde_json::json!({
+            "stage": stage,
+            "trials": trials,
+            "budget": budget,
+            "loss": loss,
+            "done": false,
+            "per_task": null,
+            "diverged": self.diverged,
+        })
+        .to_string()
+    }
+}
+
+/// The configuration of a run: the model file's, with the page's budget, batch, rate, seed
+/// (both stages) and units per module.
+fn run_config(model: &Model, s: &Settings) -> crate::Result<ExperimentConfig> {
+    let stage = |c: &TrainConfig| TrainConfig {
+        adam: AdamConfig { lr: s.lr, ..c.adam },
+        batch_size: s.batch_size,
+        trials: s.trials,
+        seed: c.seed.wrapping_add(s.seed),
+        ..c.clone()
+    };
+    let mut network: NetworkConfig = model.config.network.clone();
+    if let Some(units) = s.units {
+        if !UNITS.contains(&units) {
+            return Err(Error::invalid(
+                "units",
+                format!(
+                    "{units} units per module is outside {} to {}",
+                    UNITS.start(),
+                    UNITS.end()
+                ),
+            ));
+        }
+        network.modules = vec![units; network.modules.len()];
+    }
+    let config = ExperimentConfig {
+        network,
+        pretrain: stage(&model.config.pretrain),
+        task: stage(&model.config.task),
+        ..model.config.clone()
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+/// Refuses a run on the shipped modules with another number of units per module.
+fn shipped_units(model: &Model, config: &ExperimentConfig) -> crate::Result<()> {
+    if model.config.network.modules == config.network.modules {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "units",
+        format!(
+            "the shipped modules have {} units each; {} units per module need training from \
+             scratch",
+            model.config.network.modules.first().copied().unwrap_or(0),
+            config.network.modules.first().copied().unwrap_or(0)
+        ),
+    ))
+}
+
+/// A run from fresh random weights with `method`'s connectivity, every parameter trained: the
+/// monolithic method from scratch (it has nothing pre-trained).
 fn scratch(method: Method, config: &ExperimentConfig, seed: u64) -> crate::Result<Trainer> {
     let network = Network::random(
         &config.network_for(method),

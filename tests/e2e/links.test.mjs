@@ -93,3 +93,25 @@ test("the lessons' links open cleanly, with their controls hidden", async () => 
     await page.close();
   }
 });
+
+test("units per module travel in the link; an out-of-range value is named and clamped", async () => {
+  const page = await openReady(env.browser, env.server, "?v=1&units=16&from=scratch");
+  assert.equal(await page.locator("#units").inputValue(), "16");
+  assert.equal(new URL(page.url()).searchParams.get("units"), "16");
+  assert.match(await page.locator("#units-note").textContent(), /have 32 units per module.*16 units per module need training from scratch/);
+  assert.equal(await page.locator("#link-messages").isHidden(), true);
+  await page.close();
+
+  const bad = await openReady(env.browser, env.server, "?v=1&units=500");
+  assert.match(await bad.locator("#link-messages").textContent(), /"units": "500" is outside 4 to 128; used 128 instead/);
+  assert.equal(await bad.locator("#units").inputValue(), "128");
+  assert.equal(await bad.locator("#units-note").isVisible(), true);
+
+  // Old links, without the field, keep the shipped size and say nothing about it.
+  const old = await openReady(env.browser, env.server, "?v=1&method=molap");
+  assert.equal(await old.locator("#units").inputValue(), "32");
+  assert.equal(await old.locator("#units-note").isHidden(), true);
+  assert.deepEqual([...bad.errors, ...old.errors], []);
+  await bad.close();
+  await old.close();
+});

@@ -2,7 +2,9 @@
 // keep the trial count, and a huge learning rate ends in the divergence message.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sharedBrowser, openReady, inkedPixels, screenshot } from "./harness.mjs";
+import {
+  sharedBrowser, openReady, inkedPixels, screenshot, performanceComplete, performanceTable, canvasSnapshot,
+} from "./harness.mjs";
 
 const env = sharedBrowser();
 
@@ -72,6 +74,62 @@ test("a huge learning rate ends in the divergence message, with the plots still 
   assert.equal(await page.locator("#panic").isHidden(), true);
   await page.locator("#train-message button").click();
   assert.equal(await message.isHidden(), true);
+  assert.equal(await state(page), "idle");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("while training, the performance table and robustness panel follow the trained weights", async () => {
+  const page = await openReady(env.browser, env.server, "?v=1&method=molap&budget=100000");
+  await performanceComplete(page);
+  const before = await performanceTable(page);
+  const sweepsBefore = await page.evaluate(() => document.getElementById("sweep-status").textContent);
+  await page.locator("#train-start").click();
+  // The trained method's column is re-scored from the weights the worker posts while it runs.
+  await page.waitForFunction((old) => {
+    const cells = [...document.querySelectorAll('#perf-table td[data-method="molap"][data-value]')];
+    return cells.length === 9 && cells.some((td) => td.dataset.value !== old[`molap/${td.dataset.task}`]);
+  }, before, { timeout: 60000 });
+  assert.equal(await state(page), "running", "re-scored while still running");
+  const after = await performanceTable(page);
+  for (const method of ["monolithic", "random_modules", "pretrained_monolith"]) {
+    for (const key of Object.keys(before).filter((k) => k.startsWith(`${method}/`))) {
+      assert.equal(after[key], before[key], `${key} is untouched`);
+    }
+  }
+  assert.ok(sweepsBefore.length > 0);
+  await page.locator("#train-pause").click();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("training from scratch fits the primitives and pre-trains each module before the task stage", async () => {
+  const page = await openReady(env.browser, env.server, "?v=1&method=molap&from=scratch&units=8&budget=64&batch_size=32");
+  assert.equal(await page.locator("#units-note").isVisible(), true, "the page says the shown networks keep 32 units");
+  assert.match(await page.locator("#units-note").textContent(), /32 units per module.*8 units per module need training from scratch/);
+  const before = await canvasSnapshot(page, "trajectories-canvas");
+  const stages = new Set();
+  await page.exposeFunction("sawStage", (stage) => stages.add(stage));
+  await page.evaluate(() => {
+    const progress = document.getElementById("progress");
+    new MutationObserver(() => window.sawStage(progress.dataset.stage ?? "")).observe(progress, { attributes: true });
+  });
+  await page.locator("#train-start").click();
+  await page.waitForFunction(() => document.getElementById("training").dataset.state === "finished", null, { timeout: 120000 });
+  for (const stage of ["pre-training module 1 of 3", "pre-training module 3 of 3", "task stage"]) {
+    assert.ok(stages.has(stage), `went through "${stage}" (saw ${[...stages].join("; ")})`);
+  }
+  // The 8-unit network trained from scratch is the one shown now.
+  await page.waitForFunction((old) => document.getElementById("trajectories-canvas").toDataURL() !== old, before, { timeout: 10000 });
+  assert.ok((await inkedPixels(page, "trajectories-canvas")) > 3000);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a run on the shipped modules with other units per module is refused with the reason", async () => {
+  const page = await openReady(env.browser, env.server, "?v=1&units=16");
+  await page.locator("#train-start").click();
+  assert.match(await page.locator("#train-message").textContent(), /shipped modules have 32 units each; 16 units per module need training from scratch/);
   assert.equal(await state(page), "idle");
   assert.deepEqual(page.errors, []);
   await page.close();
