@@ -221,7 +221,8 @@ impl Trainer {
             .network
             .forward(batch, &self.config.noise, &mut self.noise_rng)?;
         let value = f64::from(loss(&trace, batch)?);
-        let grads = self.network.backward(&trace, batch)?;
+        let groups = self.trainable.groups();
+        let grads = self.network.backward_of(&trace, batch, &groups)?;
         let grad_norm = grads.norm_sq_of(&self.trainable.groups()).sqrt();
 
         let reference = *self.reference_loss.get_or_insert(value);
