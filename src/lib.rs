@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod batch;
+pub mod bench;
 pub mod error;
 pub mod eval;
 pub mod methods;

@@ -210,12 +210,19 @@ impl Trainer {
         let dt = self.network.config().dt_ms;
         let raw = tasks::generate(task, self.config.batch_size, dt, &mut self.batch_rng)?;
         let batch = self.objective.batch(raw);
+        self.step_on(&batch)
+    }
 
+    /// The iteration of [`Trainer::step`] on a given batch (already recast for the objective):
+    /// noisy forward pass, loss, backpropagation, divergence check and Adam step. The batch
+    /// stream is not advanced; the noise stream is.
+    pub fn step_on(&mut self, batch: &Batch) -> Result<f64> {
         let trace = self
             .network
-            .forward(&batch, &self.config.noise, &mut self.noise_rng)?;
-        let value = f64::from(loss(&trace, &batch)?);
-        let grads = self.network.backward(&trace, &batch)?;
+            .forward(batch, &self.config.noise, &mut self.noise_rng)?;
+        let value = f64::from(loss(&trace, batch)?);
+        let groups = self.trainable.groups();
+        let grads = self.network.backward_of(&trace, batch, &groups)?;
         let grad_norm = grads.norm_sq_of(&self.trainable.groups()).sqrt();
 
         let reference = *self.reference_loss.get_or_insert(value);

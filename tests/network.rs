@@ -218,3 +218,27 @@ fn derivative_from_the_stored_activation_matches_the_direct_one() {
         }
     }
 }
+
+#[test]
+fn backward_of_some_groups_matches_the_full_gradient_and_leaves_the_rest_zero() {
+    use molap_lab::network::Group;
+    let config = NetworkConfig {
+        modules: vec![3, 4],
+        ..NetworkConfig::default()
+    };
+    let net: Network<f64> = Network::random(&config, 5).unwrap();
+    let batch =
+        molap_lab::tasks::generate_seeded(molap_lab::tasks::Task::MemoryDm1, 4, 20.0, 9).unwrap();
+    let trace = net.forward_clean(&batch).unwrap();
+    let full = net.backward(&trace, &batch).unwrap();
+    let some = [Group::WIn, Group::WOut, Group::BOut];
+    let part = net.backward_of(&trace, &batch, &some).unwrap();
+    for g in Group::ALL {
+        let expected: Vec<f64> = if some.contains(&g) {
+            full.group(g).to_vec()
+        } else {
+            vec![0.0; full.group(g).len()]
+        };
+        assert_eq!(part.group(g).to_vec(), expected, "{}", g.name());
+    }
+}

@@ -6,11 +6,13 @@
 //! - [`Lab`]: the page's state (networks, perturbation, trajectory axes) and its drawing;
 //! - [`TrainerHandle`]: a training run, driven by the training worker.
 
+mod bench;
 mod lab;
 mod layers;
 mod panic;
 mod trainer;
 
+pub use bench::{bench_all, bench_iteration};
 pub use lab::Lab;
 pub use trainer::TrainerHandle;
 
