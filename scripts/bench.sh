@@ -58,6 +58,11 @@ step "Building the native benchmark (release)"
 cargo build --release --example bench
 build_web
 
+# glibc's allocator hands large freed blocks back to the kernel and maps them again on the next
+# iteration; PyTorch's per-step tensors hit this hard (most of its time went to the kernel, and
+# it ran 2.5 times slower). Both native runs get the same settings, which keep freed memory.
+export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 OMP_NUM_THREADS=1
+
 reps=()
 [ -n "$QUICK" ] && reps=(--warmup 2 --iteration-reps 5 --eval-reps 3)
 step "Native timings (one thread)"
