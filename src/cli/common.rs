@@ -281,9 +281,7 @@ impl Progress for ProgressBar {
 pub type ProgressFor<'a> = dyn Fn(&str, &Trainer) -> Box<dyn Progress> + Sync + 'a;
 
 /// One trial bar per run in `bars`, as the single-purpose subcommands show them.
-pub fn bars_for(
-    bars: &MultiProgress,
-) -> impl Fn(&str, &Trainer) -> Box<dyn Progress> + Sync + '_ {
+pub fn bars_for(bars: &MultiProgress) -> impl Fn(&str, &Trainer) -> Box<dyn Progress> + Sync + '_ {
     |name, trainer| Box::new(trial_bar(bars, name, trainer.config.trials))
 }
 
