@@ -84,11 +84,11 @@ impl Plan {
             task_trials: 32_000,
             eval_every: 1600,
             points: 5,
-            draws: 2,
-            held_out: vec![Task::DelayAnti, Task::MemoryAnti, Task::MultiMemoryDm],
+            draws: 1,
+            held_out: vec![Task::MemoryAnti, Task::MultiMemoryDm],
             transfer_methods: Method::ALL.to_vec(),
-            transfer_trials: 16_000,
-            transfer_eval_every: 800,
+            transfer_trials: 12_800,
+            transfer_eval_every: 640,
             criterion: 0.9,
             ablations: false,
         };
@@ -107,14 +107,14 @@ impl Plan {
                 ..base
             },
             Preset::Quick => Plan {
-                pretrain_trials: 3200,
-                task_trials: 6400,
-                eval_every: 1600,
+                pretrain_trials: 1600,
+                task_trials: 3200,
+                eval_every: 800,
                 points: 3,
-                draws: 1,
                 held_out: vec![Task::MemoryAnti],
-                transfer_trials: 3200,
-                transfer_eval_every: 640,
+                transfer_methods: vec![Method::Molap, Method::Monolithic],
+                transfer_trials: 1600,
+                transfer_eval_every: 320,
                 ..base
             },
             Preset::Standard => base,
@@ -399,7 +399,7 @@ impl Plan {
             .variants()
             .iter()
             .map(|v| self.variant_cost(cost, v))
-            .sum();
+            .fold(0.0, |a, b| a + b);
         Estimate {
             pretraining: seeds * self.pretrain_cost(cost, &self.modules),
             task_stage: seeds * methods * self.task_stage_cost(cost, units, tasks::N_TASKS),

@@ -50,6 +50,7 @@ pub const BASELINES: [Method; 3] = [
 pub fn markdown(run: &Run<'_>) -> String {
     let mut md = String::new();
     md += &header(run);
+    md += &super::sections::summary(run);
     md += &super::sections::efficiency(run);
     md += &super::sections::robustness(run);
     md += &super::sections::generalisation(run);
