@@ -83,6 +83,17 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
         (lo.min(x), hi.max(x))
     });
     let (lo, hi) = if lo < hi { (lo, hi) } else { (0.0, 1.0) };
+    // Whole-number positions over a short range (module numbers) get one tick each.
+    let whole = panel
+        .series
+        .iter()
+        .flat_map(|s| &s.points)
+        .all(|p| p.x.fract() == 0.0);
+    let x_ticks = if whole && hi - lo <= 10.0 {
+        (hi - lo) as usize + 1
+    } else {
+        5
+    };
     let mut chart = ChartBuilder::on(area)
         .caption(&panel.title, (FONT, DESC_SIZE))
         .margin(8)
@@ -91,7 +102,7 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
         .build_cartesian_2d(lo..hi, panel.y_range.0..panel.y_range.1)?;
     super::house_mesh(&mut chart.configure_mesh(), &panel.x_desc, &panel.y_desc)
         .x_label_formatter(&super::tick_of)
-        .x_labels(5)
+        .x_labels(x_ticks)
         .y_labels(6)
         .draw()?;
     for s in &panel.series {

@@ -154,7 +154,7 @@ fn learning<DB: DrawingBackend>(area: &Area<DB>, run: &Run<'_>) -> DrawResult<DB
         "Learning over seeds",
         &panels,
         2,
-        "band: min–max over seeds",
+        "band: seeds' range",
     )
 }
 
@@ -206,13 +206,7 @@ fn robustness<DB: DrawingBackend>(area: &Area<DB>, runs: &[SeedRun]) -> DrawResu
                 .collect(),
         })
         .collect();
-    bands::draw_band_panels(
-        area,
-        "Robustness over seeds",
-        &panels,
-        4,
-        "band: ± 1 s.d., seeds and draws",
-    )
+    bands::draw_band_panels(area, "Robustness over seeds", &panels, 4, "band: ± 1 s.d.")
 }
 
 /// A method's curve for `kind`, each point pooling every seed's draws: the mean, and the s.d.
@@ -281,6 +275,6 @@ fn generalisation<DB: DrawingBackend>(area: &Area<DB>, run: &Run<'_>) -> DrawRes
         "Learning a held-out task",
         &panels,
         columns,
-        "band: min–max over seeds",
+        "band: seeds' range",
     )
 }

@@ -279,6 +279,10 @@ impl Variant {
 }
 
 /// Seconds of one core per unit of work, measured on this machine.
+///
+/// TODO: the estimate counts every held-out stage at its whole budget (most stop earlier at
+/// the criterion) and takes the machine's load at calibration time as given; on a machine
+/// whose load changes during the run, the measured time can differ from it by a factor of 2.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cost {
     /// Training, per trial and per unit of the network.

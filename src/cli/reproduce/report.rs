@@ -176,7 +176,7 @@ pub fn summarise(verdicts: &[(Method, Verdict, String)]) -> String {
     ] {
         let names = group(v);
         if !names.is_empty() {
-            parts.push(format!("{phrase} {}", names.join(" and ")));
+            parts.push(format!("{phrase} {}", list(&names)));
         }
     }
     parts.join(", ")
@@ -223,5 +223,14 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::InputNoise => "input noise",
         Kind::RecurrentNoise => "recurrent noise",
         Kind::SynapseLoss => "synapse loss",
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }

@@ -115,8 +115,14 @@ fn parameters(run: &Run<'_>) -> String {
     md
 }
 
+/// MoLaP's verdict against each baseline, with its numbers.
+type Comparisons = Vec<(Method, Verdict, String)>;
+
+/// A named per-seed measure of a method's run.
+type Measure<'a> = (&'a str, &'a dyn Fn(&MethodRun) -> f64);
+
 /// One row per measure, one column per baseline: the verdict with its numbers.
-fn detail_table(rows: &[(&str, &Vec<(Method, Verdict, String)>)]) -> String {
+fn detail_table(rows: &[(&str, &Comparisons)]) -> String {
     let head = method_header("MoLaP against", &BASELINES);
     let rows: Vec<Vec<String>> = rows
         .iter()
@@ -422,7 +428,7 @@ pub fn ingredients(run: &Run<'_>) -> String {
         eval::mean(&r)
     };
     let area = |m: &MethodRun| ms::learning_area(&m.curve);
-    let measures: [(&str, &dyn Fn(&MethodRun) -> f64); 4] = [
+    let measures: [Measure<'_>; 4] = [
         ("final performance", &ms::final_mean),
         ("learning speed", &area),
         ("robustness area, mean of perturbations", &robust),
@@ -439,6 +445,7 @@ pub fn ingredients(run: &Run<'_>) -> String {
     head.extend(pairs.iter().map(|p| p.0.to_string()));
     let mut rows = Vec::new();
     let mut buys: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
+    let mut costs: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
     for (name, f) in measures {
         let molap = ms::per_seed(run.runs, Method::Molap, f);
         let mut row = vec![name.to_string()];
@@ -453,6 +460,9 @@ pub fn ingredients(run: &Run<'_>) -> String {
             if v == Verdict::Win {
                 buys[j].push(name);
             }
+            if v == Verdict::Loss {
+                costs[j].push(name);
+            }
             row.push(text);
         }
         rows.push(row);
@@ -465,12 +475,21 @@ pub fn ingredients(run: &Run<'_>) -> String {
             v.join(", ")
         }
     };
+    let cost = |v: &[&str]| {
+        if v.is_empty() {
+            String::new()
+        } else {
+            format!(" (and it costs: {})", v.join(", "))
+        }
+    };
     let _ = writeln!(
         md,
-        "From these numbers, pre-training the modules on the primitives buys: {}; the modular \
-         structure buys: {}.\n",
+        "From these numbers, pre-training the modules on the primitives buys: {}{}; the modular \
+         structure buys: {}{}.\n",
         said(&buys[0]),
-        said(&buys[1])
+        cost(&costs[0]),
+        said(&buys[1]),
+        cost(&costs[1])
     );
     md
 }
@@ -548,8 +567,7 @@ pub fn summary(run: &Run<'_>) -> String {
     let area = |m: &MethodRun| ms::learning_area(&m.curve);
     let _ = writeln!(
         md,
-        "- **Efficiency.** With {} of the parameters trained, MoLaP on final performance {}; \
-         on learning speed {}.",
+        "- **Efficiency.** Training {}, MoLaP on final performance {}; on learning speed {}.",
         trained_share(run),
         summarise(&against_baselines(
             run.runs,
@@ -601,7 +619,7 @@ fn trained_share(run: &Run<'_>) -> String {
     let count = |m: Method| first.methods.iter().find(|r| r.method == m);
     match (count(Method::Molap), count(Method::Monolithic)) {
         (Some(a), Some(b)) => format!(
-            "{:.0}% of the monolithic network's count ({} against {})",
+            "{:.0}% as many parameters as the monolithic network ({} against {})",
             100.0 * a.trained_params as f64 / b.trained_params.max(1) as f64,
             a.trained_params,
             b.trained_params

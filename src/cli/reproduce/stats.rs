@@ -70,6 +70,10 @@ pub enum Verdict {
 impl Verdict {
     /// Compares `a` (MoLaP's values over seeds) with `b`: a win or a loss only when the
     /// difference of the means exceeds the larger of the two standard deviations over seeds.
+    ///
+    /// TODO: this rule ignores that seed s gives every method the same task draws; a paired
+    /// comparison (the per-seed differences against their own spread) would detect smaller
+    /// effects with five seeds, and a real test would state a confidence.
     pub fn of(a: &[f64], b: &[f64], higher_is_better: bool) -> Verdict {
         let (sa, sb) = (Spread::of(a), Spread::of(b));
         if sa.n < 2 || sb.n < 2 {
