@@ -255,11 +255,43 @@ pub fn trial_bar(bars: &MultiProgress, name: &str, total: usize) -> ProgressBar 
     bar
 }
 
+/// Where a training run reports how far it got: a progress bar of its own, or a share of an
+/// overall bar (see `molap reproduce`).
+pub trait Progress: Sync {
+    /// `trials` of the run's budget are done; `loss` is the last batch's.
+    fn update(&self, trials: usize, loss: Option<f64>);
+    /// The run ended, at its budget or early.
+    fn finish(&self);
+}
+
+impl Progress for ProgressBar {
+    fn update(&self, trials: usize, loss: Option<f64>) {
+        self.set_position(trials as u64);
+        if let Some(loss) = loss {
+            self.set_message(format!("loss {loss:.4}"));
+        }
+    }
+
+    fn finish(&self) {
+        ProgressBar::finish(self);
+    }
+}
+
+/// Makes the progress report of each training run from its name and trainer.
+pub type ProgressFor<'a> = dyn Fn(&str, &Trainer) -> Box<dyn Progress> + Sync + 'a;
+
+/// One trial bar per run in `bars`, as the single-purpose subcommands show them.
+pub fn bars_for(bars: &MultiProgress) -> impl Fn(&str, &Trainer) -> Box<dyn Progress> + Sync + '_ {
+    |name, trainer| Box::new(trial_bar(bars, name, trainer.config.trials))
+}
+
 /// How a training run ended.
 #[derive(Debug, Clone)]
 pub struct RunOutcome {
     /// Why it stopped before its budget, if it did (divergence, criterion reached).
     pub note: Option<String>,
+    /// Whether it stopped because every task reached the criterion.
+    pub reached: bool,
     /// Performance per task after each evaluation (empty when not evaluated).
     pub curve: Vec<PerformancePoint>,
 }
@@ -272,13 +304,14 @@ pub fn train_with_eval(
     eval: Option<&EvalSet>,
     eval_every: usize,
     stop_at: Option<f64>,
-    bar: &ProgressBar,
+    progress: &dyn Progress,
 ) -> Result<RunOutcome> {
     let no_noise = molap_lab::perturb::Perturbation::default();
     let batch = trainer.config.batch_size;
     let chunk = eval_every.div_ceil(batch).max(1);
     let mut curve = Vec::new();
     let mut note = None;
+    let mut reached = false;
     if let Some(eval) = eval {
         curve.push(PerformancePoint {
             trials: 0,
@@ -287,21 +320,19 @@ pub fn train_with_eval(
     }
     while !trainer.done() {
         let result = trainer.run(chunk);
-        bar.set_position(trainer.trials as u64);
-        if let Some(last) = trainer.history.last() {
-            bar.set_message(format!("loss {:.4}", last.loss));
-        }
+        progress.update(trainer.trials, trainer.history.last().map(|p| p.loss));
         if let Err(err) = result {
             note = Some(format!("{err}; kept the last good weights"));
         }
         if let Some(eval) = eval {
             let per_task = eval.evaluate(&trainer.network, &no_noise)?;
-            let reached = stop_at.is_some_and(|c| per_task.iter().all(|&p| p >= c));
+            let met = stop_at.is_some_and(|c| per_task.iter().all(|&p| p >= c));
             curve.push(PerformancePoint {
                 trials: trainer.trials,
                 per_task,
             });
-            if reached && note.is_none() {
+            if met && note.is_none() {
+                reached = true;
                 note = Some(format!(
                     "every task at or above {:.0}% after {} trials",
                     stop_at.unwrap_or(1.0) * 100.0,
@@ -313,8 +344,12 @@ pub fn train_with_eval(
             break;
         }
     }
-    bar.finish();
-    Ok(RunOutcome { note, curve })
+    progress.finish();
+    Ok(RunOutcome {
+        note,
+        reached,
+        curve,
+    })
 }
 
 /// At most `max` points of a loss history, evenly spaced, always keeping the last.

@@ -6,6 +6,7 @@ mod eval;
 mod export;
 mod info;
 mod pretrain;
+mod reproduce;
 mod sweep;
 mod train;
 mod transfer;
@@ -36,6 +37,8 @@ enum Command {
     Sweep(sweep::SweepCmd),
     /// Pre-train on eight tasks, then measure how fast each method learns the ninth.
     Transfer(transfer::TransferCmd),
+    /// Run every experiment for several seeds and write a report of MoLaP's three claims.
+    Reproduce(reproduce::ReproduceCmd),
     /// Draw a figure (SVG or PNG) or write its data (CSV) from a model file.
     Export(export::ExportCmd),
     /// Describe what a model file holds.
@@ -51,6 +54,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Eval(cmd) => cmd.run(),
         Command::Sweep(cmd) => cmd.run(),
         Command::Transfer(cmd) => cmd.run(),
+        Command::Reproduce(cmd) => cmd.run(),
         Command::Export(cmd) => cmd.run(),
         Command::Info(cmd) => cmd.run(),
     }

@@ -10,10 +10,9 @@ use indicatif::MultiProgress;
 use molap_lab::methods::{self, ExperimentConfig, Pretrained};
 use molap_lab::model::{Model, SavedNetwork};
 use molap_lab::tasks::Task;
-use molap_lab::train::Trainer;
 use rayon::prelude::*;
 
-use super::common::{self, NetworkArgs, PretrainStage};
+use super::common::{self, NetworkArgs, PretrainStage, ProgressFor};
 
 /// Options of `molap pretrain`.
 #[derive(Debug, Args)]
@@ -63,20 +62,35 @@ impl PretrainCmd {
     }
 }
 
-/// Fits the primitives, then pre-trains every module and the monolith in parallel.
+/// Fits the primitives, then pre-trains every module and the monolith in parallel, with one
+/// progress bar each; warns about any that stopped early.
 pub fn pretrain(config: &ExperimentConfig) -> Result<Pretrained> {
-    let primitives = methods::fit_primitives(config).context("cannot fit the primitives")?;
+    let bars = MultiProgress::new();
+    let (pretrained, notes) = pretrain_with(config, &common::bars_for(&bars))?;
+    let primitives = &pretrained.primitives;
     log::info!(
         "primitives ({:?}) fitted, scores {:?}",
         primitives.extractor,
         primitives.scores
     );
+    for note in notes {
+        eprintln!("warning: {note}");
+    }
+    Ok(pretrained)
+}
+
+/// [`pretrain`] reporting to `progress`; also returns a note for each network that stopped
+/// early.
+pub fn pretrain_with(
+    config: &ExperimentConfig,
+    progress: &ProgressFor<'_>,
+) -> Result<(Pretrained, Vec<String>)> {
+    let primitives = methods::fit_primitives(config).context("cannot fit the primitives")?;
     let k = config.network.modules.len();
     let mut trainers = (0..k)
         .map(|i| methods::module_trainer(config, &primitives, i))
         .collect::<molap_lab::Result<Vec<_>>>()?;
     trainers.push(methods::monolith_trainer(config, &primitives)?);
-    let bars = MultiProgress::new();
     let names: Vec<String> = (0..k)
         .map(|i| format!("module {}", i + 1))
         .chain(["monolith".to_string()])
@@ -84,28 +98,19 @@ pub fn pretrain(config: &ExperimentConfig) -> Result<Pretrained> {
     let notes = trainers
         .par_iter_mut()
         .zip(&names)
-        .map(|(trainer, name)| run_pretraining(trainer, &bars, name))
+        .map(|(trainer, name)| {
+            let report = progress(name, trainer);
+            let outcome = common::train_with_eval(trainer, None, 3200, None, report.as_ref())?;
+            Ok(outcome.note.map(|n| format!("{name} stopped early: {n}")))
+        })
         .collect::<Result<Vec<_>>>()?;
-    for (name, note) in names.iter().zip(notes).filter_map(|(n, o)| Some((n, o?))) {
-        eprintln!("warning: {name} stopped early: {note}");
-    }
     let monolith = trainers.pop().map(|t| t.network).context("no monolith")?;
-    Ok(Pretrained {
+    let pretrained = Pretrained {
         primitives,
         modules: trainers.into_iter().map(|t| t.network).collect(),
         monolith,
-    })
-}
-
-/// Pre-trains one network for its whole budget, with a progress bar.
-fn run_pretraining(
-    trainer: &mut Trainer,
-    bars: &MultiProgress,
-    name: &str,
-) -> Result<Option<String>> {
-    let bar = common::trial_bar(bars, name, trainer.config.trials);
-    let outcome = common::train_with_eval(trainer, None, 3200, None, &bar)?;
-    Ok(outcome.note)
+    };
+    Ok((pretrained, notes.into_iter().flatten().collect()))
 }
 
 /// A model file's content from an experiment, its pre-trained parts and trained networks.

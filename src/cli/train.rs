@@ -14,7 +14,7 @@ use molap_lab::perturb::Perturbation;
 use molap_lab::tasks::Task;
 use rayon::prelude::*;
 
-use super::common::{self, Methods, TaskArgs};
+use super::common::{self, Methods, ProgressFor, TaskArgs};
 
 /// Options of `molap train`.
 #[derive(Debug, Args)]
@@ -76,7 +76,29 @@ impl TrainCmd {
     }
 }
 
-/// Trains the task stage of every method in `chosen`, in parallel.
+/// When a task stage is evaluated, and when it may stop early.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule<'a> {
+    /// The evaluation batches (also of the final performance).
+    pub eval: &'a EvalSet,
+    /// Evaluate every this many trials for the learning curve (`None`: only at the end).
+    pub eval_every: Option<usize>,
+    /// Stop once every task is at or above this fraction.
+    pub stop_at: Option<f64>,
+}
+
+impl TaskArgs {
+    /// The schedule these options ask for, on `eval`.
+    pub fn schedule<'a>(&self, eval: &'a EvalSet) -> Schedule<'a> {
+        Schedule {
+            eval,
+            eval_every: Some(self.eval_every as usize),
+            stop_at: self.stop_at,
+        }
+    }
+}
+
+/// Trains the task stage of every method in `chosen`, in parallel, with one bar each.
 pub fn train_methods(
     chosen: &[Method],
     config: &ExperimentConfig,
@@ -85,36 +107,42 @@ pub fn train_methods(
     args: &TaskArgs,
 ) -> Result<Vec<Trained>> {
     let bars = MultiProgress::new();
+    let progress = common::bars_for(&bars);
+    let schedule = args.schedule(eval);
     chosen
         .par_iter()
-        .map(|&method| train_one(method, config, pretrained, eval, args, &bars))
+        .map(|&method| {
+            let trained = train_one(method, config, pretrained, &schedule, &progress)?;
+            if let Some(note) = &trained.note {
+                bars.println(format!("{}: stopped: {note}", method.label()))?;
+            }
+            Ok(trained)
+        })
         .collect()
 }
 
-/// One method's task stage, evaluated every `args.eval_every` trials.
-fn train_one(
+/// One method's task stage on `schedule`, reporting to `progress`.
+pub fn train_one(
     method: Method,
     config: &ExperimentConfig,
     pretrained: &Pretrained,
-    eval: &EvalSet,
-    args: &TaskArgs,
-    bars: &MultiProgress,
+    schedule: &Schedule<'_>,
+    progress: &ProgressFor<'_>,
 ) -> Result<Trained> {
     let start = Instant::now();
     let mut trainer = methods::task_trainer(method, config, pretrained)
         .with_context(|| format!("cannot set up the task stage of {}", method.label()))?;
-    let bar = common::trial_bar(bars, method.label(), trainer.config.trials);
+    let report = progress(method.label(), &trainer);
     let outcome = common::train_with_eval(
         &mut trainer,
-        Some(eval),
-        args.eval_every as usize,
-        args.stop_at,
-        &bar,
+        schedule.eval_every.map(|_| schedule.eval),
+        schedule.eval_every.unwrap_or(usize::MAX),
+        schedule.stop_at,
+        report.as_ref(),
     )?;
-    if let Some(note) = &outcome.note {
-        bars.println(format!("{}: stopped: {note}", method.label()))?;
-    }
-    let performance = eval.evaluate(&trainer.network, &Perturbation::default())?;
+    let performance = schedule
+        .eval
+        .evaluate(&trainer.network, &Perturbation::default())?;
     let network = TrainedNetwork {
         method,
         network: SavedNetwork::from_network(&trainer.network),

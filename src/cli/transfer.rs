@@ -16,7 +16,7 @@ use molap_lab::tasks::Task;
 use molap_lab::train::{Objective, TrainConfig, Trainer};
 use rayon::prelude::*;
 
-use super::common::{self, Methods, NetworkArgs, PretrainStage, TaskArgs};
+use super::common::{self, Methods, NetworkArgs, PretrainStage, ProgressFor, TaskArgs};
 use super::pretrain;
 use super::train::{self, Trained};
 
@@ -64,16 +64,44 @@ pub struct TransferCmd {
     pub criterion: f64,
 }
 
+/// How the held-out task is learned on top of a network trained on the other tasks.
+#[derive(Debug, Clone, Copy)]
+pub struct HeldOutStage {
+    /// The task learned.
+    pub task: Task,
+    /// Budget, trials.
+    pub trials: usize,
+    /// Check the task's performance every this many trials.
+    pub eval_every: usize,
+    /// Performance (fraction correct) to reach.
+    pub criterion: f64,
+    /// Seed of the stage's batch and noise draws.
+    pub seed: u64,
+}
+
 /// One method's result on the held-out task.
-struct Outcome {
-    method: Method,
-    before: f64,
-    after: f64,
-    trials_to_criterion: Option<usize>,
-    trials: usize,
-    others_before: f64,
-    others_after: f64,
-    seconds: f64,
+#[derive(Debug, Clone)]
+pub struct HeldOutOutcome {
+    /// The method.
+    pub method: Method,
+    /// Held-out performance before learning it (fraction correct).
+    pub before: f64,
+    /// Held-out performance at the end.
+    pub after: f64,
+    /// Trials until the criterion was first met at a check (`None`: not within the budget).
+    pub trials_to_criterion: Option<usize>,
+    /// Trials spent on the held-out task.
+    pub trials: usize,
+    /// Held-out performance at each check (trials, fraction correct).
+    pub curve: Vec<(usize, f64)>,
+    /// Mean performance on the other tasks before and after learning the held-out one.
+    pub others_before: f64,
+    /// See `others_before`.
+    pub others_after: f64,
+    /// Why the stage stopped early other than by reaching the criterion (divergence).
+    pub note: Option<String>,
+    /// Wall-clock time, seconds.
+    pub seconds: f64,
 }
 
 impl TransferCmd {
@@ -101,9 +129,17 @@ impl TransferCmd {
         train::print_summary(&trained, &others);
         eprintln!("learning {} on top", self.held_out.short());
         let bars = MultiProgress::new();
+        let progress = common::bars_for(&bars);
+        let stage = HeldOutStage {
+            task: self.held_out,
+            trials: self.transfer_trials,
+            eval_every: self.transfer_eval_every as usize,
+            criterion: self.criterion,
+            seed: self.task_seed + 1000,
+        };
         let outcomes = trained
             .par_iter()
-            .map(|t| self.learn_held_out(t, &config, &eval_others, &bars))
+            .map(|t| learn_held_out(t, &config, &stage, &eval_others, &progress))
             .collect::<Result<Vec<_>>>()?;
         self.print(&outcomes);
         Ok(())
@@ -123,52 +159,8 @@ impl TransferCmd {
         Ok(config)
     }
 
-    /// Trains one method's network on the held-out task alone until the criterion or the
-    /// budget.
-    fn learn_held_out(
-        &self,
-        trained: &Trained,
-        config: &ExperimentConfig,
-        eval_others: &EvalSet,
-        bars: &MultiProgress,
-    ) -> Result<Outcome> {
-        let start = Instant::now();
-        let method = trained.network.method;
-        let network = trained.network.network.to_network()?;
-        let stage = TrainConfig {
-            tasks: vec![self.held_out],
-            trials: self.transfer_trials,
-            seed: self.task_seed + 1000,
-            ..config.task.clone()
-        };
-        let mut trainer = Trainer::new(network, method.trainable(), Objective::Tasks, stage)
-            .context("cannot set up the held-out stage")?;
-        let eval_held = EvalSet::new(&[self.held_out], config.network.dt_ms)?;
-        let bar = common::trial_bar(bars, method.label(), self.transfer_trials);
-        let every = self.transfer_eval_every as usize;
-        let outcome = common::train_with_eval(
-            &mut trainer,
-            Some(&eval_held),
-            every,
-            Some(self.criterion),
-            &bar,
-        )?;
-        let first = |i: usize| outcome.curve.get(i).map_or(0.0, |p| p.per_task[0]);
-        let others_after = eval_others.evaluate(&trainer.network, &Perturbation::default())?;
-        Ok(Outcome {
-            method,
-            before: first(0),
-            after: first(outcome.curve.len().saturating_sub(1)),
-            trials_to_criterion: trials_to_criterion(&outcome.curve, self.criterion)[0],
-            trials: trainer.trials,
-            others_before: eval::mean(&trained.network.performance),
-            others_after: eval::mean(&others_after),
-            seconds: start.elapsed().as_secs_f64(),
-        })
-    }
-
     /// The result table: one row per method.
-    fn print(&self, outcomes: &[Outcome]) {
+    fn print(&self, outcomes: &[HeldOutOutcome]) {
         println!(
             "held-out task {}: trials to reach {}% (budget {} trials)",
             self.held_out.short(),
@@ -200,5 +192,60 @@ impl TransferCmd {
                 o.seconds
             );
         }
+        for o in outcomes {
+            if let Some(note) = &o.note {
+                println!("note: {}: {note}", o.method.label());
+            }
+        }
     }
+}
+
+/// Trains one method's network on the held-out task alone until the criterion or the budget,
+/// training the same parameter groups as the method's task stage.
+pub fn learn_held_out(
+    trained: &Trained,
+    config: &ExperimentConfig,
+    stage: &HeldOutStage,
+    eval_others: &EvalSet,
+    progress: &ProgressFor<'_>,
+) -> Result<HeldOutOutcome> {
+    let start = Instant::now();
+    let method = trained.network.method;
+    let network = trained.network.network.to_network()?;
+    let train = TrainConfig {
+        tasks: vec![stage.task],
+        trials: stage.trials,
+        seed: stage.seed,
+        ..config.task.clone()
+    };
+    let mut trainer = Trainer::new(network, method.trainable(), Objective::Tasks, train)
+        .context("cannot set up the held-out stage")?;
+    let eval_held = EvalSet::new(&[stage.task], config.network.dt_ms)?;
+    let report = progress(method.label(), &trainer);
+    let outcome = common::train_with_eval(
+        &mut trainer,
+        Some(&eval_held),
+        stage.eval_every,
+        Some(stage.criterion),
+        report.as_ref(),
+    )?;
+    let curve: Vec<(usize, f64)> = outcome
+        .curve
+        .iter()
+        .map(|p| (p.trials, p.per_task[0]))
+        .collect();
+    let others_after = eval_others.evaluate(&trainer.network, &Perturbation::default())?;
+    let diverged = outcome.note.filter(|_| !outcome.reached);
+    Ok(HeldOutOutcome {
+        method,
+        before: curve.first().map_or(0.0, |p| p.1),
+        after: curve.last().map_or(0.0, |p| p.1),
+        trials_to_criterion: trials_to_criterion(&outcome.curve, stage.criterion)[0],
+        trials: trainer.trials,
+        curve,
+        others_before: eval::mean(&trained.network.performance),
+        others_after: eval::mean(&others_after),
+        note: diverged,
+        seconds: start.elapsed().as_secs_f64(),
+    })
 }

@@ -6,6 +6,7 @@
 //! and text in the "sans-serif" family. Natively that family must be registered once with
 //! [`register_fonts`] (the bundled DejaVu Sans); in the browser the canvas supplies it.
 
+pub mod bands;
 pub mod efficiency;
 pub mod leaky;
 pub mod learning;
@@ -13,6 +14,7 @@ pub mod performance;
 pub mod robustness;
 pub mod trajectories;
 pub mod trial;
+pub mod whiskers;
 
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
