@@ -237,11 +237,14 @@ pub fn pretrained(model: &Model) -> Result<Pretrained> {
     })
 }
 
+/// The one set of progress bars of the process, on stderr. Log lines are routed through it (see
+/// `run`), so every bar must be added here to stay intact while messages are written.
+pub fn bars() -> MultiProgress {
+    static BARS: std::sync::LazyLock<MultiProgress> = std::sync::LazyLock::new(MultiProgress::new);
+    BARS.clone()
+}
+
 /// A progress bar for `total` trials, drawn on stderr (hidden when it is not a terminal).
-///
-/// TODO: log lines written by env_logger while bars are drawn can tear the bars on a
-/// terminal; routing `log` through the bars (e.g. the indicatif-log-bridge crate) would keep
-/// both readable. Subcommands log only before and after their bars for now.
 pub fn trial_bar(bars: &MultiProgress, name: &str, total: usize) -> ProgressBar {
     let style = ProgressStyle::with_template(
         "{prefix:>22} [{bar:30.cyan/blue}] {pos:>7}/{len} trials {msg} ({elapsed}, ~{eta} left)",

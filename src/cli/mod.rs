@@ -47,7 +47,12 @@ enum Command {
 
 /// Parses the command line and runs the chosen subcommand.
 pub fn run() -> anyhow::Result<()> {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let logger =
+        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).build();
+    let level = logger.filter();
+    // Log lines go through the progress bars, which redraw below them instead of being torn.
+    indicatif_log_bridge::LogWrapper::new(common::bars(), logger).try_init()?;
+    log::set_max_level(level);
     match Cli::parse().command {
         Command::Pretrain(cmd) => cmd.run(),
         Command::Train(cmd) => cmd.run(),

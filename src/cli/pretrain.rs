@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use indicatif::MultiProgress;
 use molap_lab::methods::{self, ExperimentConfig, Pretrained};
 use molap_lab::model::{Model, SavedNetwork};
 use molap_lab::tasks::Task;
@@ -65,7 +64,7 @@ impl PretrainCmd {
 /// Fits the primitives, then pre-trains every module and the monolith in parallel, with one
 /// progress bar each; warns about any that stopped early.
 pub fn pretrain(config: &ExperimentConfig) -> Result<Pretrained> {
-    let bars = MultiProgress::new();
+    let bars = common::bars();
     let (pretrained, notes) = pretrain_with(config, &common::bars_for(&bars))?;
     let primitives = &pretrained.primitives;
     log::info!(

@@ -268,7 +268,7 @@ fn describe_estimate(plan: &Plan, e: &Estimate, cores: usize) -> String {
 
 /// One bar for the whole run, in estimated milliseconds of one core.
 fn overall_bar(core_seconds: f64) -> ProgressBar {
-    let bar = ProgressBar::new(experiments::units(core_seconds).max(1));
+    let bar = common::bars().add(ProgressBar::new(experiments::units(core_seconds).max(1)));
     let template = "reproduce [{bar:40.cyan/blue}] {percent:>3}% ({elapsed}, ~{eta} left)";
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));

@@ -102,7 +102,7 @@ impl SweepArgs {
 
 /// A progress bar counting the curve points done.
 fn point_bar(total: usize) -> ProgressBar {
-    let bar = ProgressBar::new(total as u64);
+    let bar = common::bars().add(ProgressBar::new(total as u64));
     if let Ok(style) =
         ProgressStyle::with_template("sweep [{bar:30.cyan/blue}] {pos}/{len} points ({eta} left)")
     {

@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use indicatif::MultiProgress;
 use molap_lab::eval::{self, EvalSet};
 use molap_lab::methods::{self, ExperimentConfig, Method, Pretrained};
 use molap_lab::model::{self, SavedNetwork, TrainedNetwork};
@@ -106,7 +105,7 @@ pub fn train_methods(
     eval: &EvalSet,
     args: &TaskArgs,
 ) -> Result<Vec<Trained>> {
-    let bars = MultiProgress::new();
+    let bars = common::bars();
     let progress = common::bars_for(&bars);
     let schedule = args.schedule(eval);
     chosen

@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use indicatif::MultiProgress;
 use molap_lab::eval::{self, EvalSet};
 use molap_lab::methods::{self, ExperimentConfig, Method};
 use molap_lab::model::trials_to_criterion;
@@ -128,7 +127,7 @@ impl TransferCmd {
         )?;
         train::print_summary(&trained, &others);
         eprintln!("learning {} on top", self.held_out.short());
-        let bars = MultiProgress::new();
+        let bars = common::bars();
         let progress = common::bars_for(&bars);
         let stage = HeldOutStage {
             task: self.held_out,
