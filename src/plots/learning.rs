@@ -139,7 +139,10 @@ fn draw_loss_panel<DB: DrawingBackend>(
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(64)
-        .build_cartesian_2d(0.0..max_trials, (lo..hi).log_scale())?;
+        .build_cartesian_2d(
+            0.0..max_trials,
+            (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
+        )?;
     super::house_mesh(
         &mut chart.configure_mesh(),
         "trials seen",
@@ -155,9 +158,26 @@ fn draw_loss_panel<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Tick values 1, 2 and 5 times each power of ten inside `lo..=hi`, so a loss axis that stays
+/// below 1 (or spans less than a decade) still has labelled ticks.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().ceil() as i32;
+    (first..=last)
+        .flat_map(|e| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(e)))
+        .filter(|&v| v >= lo && v <= hi)
+        .collect()
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_ticks_label_losses_below_one() {
+        assert_eq!(log_ticks(0.15, 5.0), vec![0.2, 0.5, 1.0, 2.0, 5.0]);
+        assert_eq!(log_ticks(0.011, 0.03), vec![0.02]);
+    }
 
     fn series(method: Method) -> LearningSeries {
         LearningSeries {
