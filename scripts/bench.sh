@@ -18,8 +18,10 @@ VENV="$TARGET/bench/torch-venv"
 TORCH_VERSION="1.12.1"
 
 # A Python 3.10 interpreter: on the PATH, or one pyenv installed.
+# A pyenv shim of python3.10 is on the PATH even when it does not run (another version chosen),
+# so the interpreter is tried, not only looked up.
 find_python310() {
-  if command -v python3.10 >/dev/null 2>&1; then
+  if python3.10 -c 'import sys' >/dev/null 2>&1; then
     command -v python3.10
   elif command -v pyenv >/dev/null 2>&1; then
     ls "$(pyenv root)"/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1
