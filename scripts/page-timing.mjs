@@ -1,7 +1,7 @@
 // Measures the page in headless Chromium: load -> first plots, and slider -> repaint over many
 // moves after a warm-up, idle and while training. Prints medians and spreads; asserts nothing.
 // Usage: node scripts/page-timing.mjs [moves=25]   (builds nothing: run ./scripts/serve.sh once)
-import { startServer, launchBrowser, openPage } from "../tests/e2e/harness.mjs";
+import { startServer, launchBrowser, openPage, moveSlider } from "../tests/e2e/harness.mjs";
 
 const MOVES = Number(process.argv[2] ?? 25);
 const WARM_UP = 5;
@@ -12,29 +12,13 @@ function summary(times) {
   return `median ${q(0.5).toFixed(1)} ms, p10–p90 ${q(0.1).toFixed(1)}–${q(0.9).toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (n=${s.length})`;
 }
 
-// One move of `id` to `value`: input -> the repaint that shows it, and the repaint's own work.
-function move(page, id, value) {
-  return page.evaluate(async ([id, v]) => {
-    const status = document.getElementById("status");
-    const before = Number(status.dataset.repaints ?? 0);
-    const input = document.getElementById(id);
-    const started = performance.now();
-    input.value = v;
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-    await new Promise((resolve) => {
-      const check = () => (Number(status.dataset.repaints) > before ? resolve() : requestAnimationFrame(check));
-      check();
-    });
-    return [performance.now() - started, Number(status.dataset.repaintMs)];
-  }, [id, value]);
-}
 
 async function sliderRun(page, label) {
   const total = [];
   const work = [];
   for (let i = 0; i < WARM_UP + MOVES; i++) {
     const value = String((0.05 * (1 + (i % 30))).toFixed(2));
-    const [t, w] = await move(page, "rec_weight_noise", value);
+    const [t, w] = await moveSlider(page, "rec_weight_noise", value);
     if (i >= WARM_UP) {
       total.push(t);
       work.push(w);

@@ -25,7 +25,7 @@
 //! Memory: one `f64` per noise draw, `(n_in + n) * T * B` of them (about 2 MB for 16 trials of
 //! 100 units and 120 steps), plus the cached input stage.
 
-use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut, DVector};
+use nalgebra::{DMatrix, DVector};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
@@ -165,8 +165,7 @@ fn recur(
     let mut rates = DMatrix::zeros(n, cols + nb);
     for t in 0..steps {
         let act_t = &mut act.as_mut_slice()[t * n * nb..(t + 1) * n * nb];
-        step(
-            net,
+        net.step(
             t,
             nb,
             &keep,
@@ -185,45 +184,6 @@ fn recur(
         act,
         rates,
         outputs,
-    }
-}
-
-/// Step `t`: `h[t] += W_rec r[t]` block by block, then `f(h[t])` and `r[t+1]`.
-fn step(
-    net: &Network<f32>,
-    t: usize,
-    nb: usize,
-    keep: &[f32],
-    pre: &mut [f32],
-    act_t: &mut [f32],
-    rates: &mut [f32],
-) {
-    let n = net.n_units();
-    let w = n * nb;
-    let (past, future) = rates.split_at_mut((t + 1) * w);
-    let r_t = DMatrixView::from_slice(&past[t * w..], n, nb);
-    let h_t = &mut pre[t * w..(t + 1) * w];
-    let mut h_view = DMatrixViewMut::from_slice(h_t, n, nb);
-    for blk in net.blocks() {
-        let (s, k) = (blk.start, blk.len());
-        let w_blk = net.params.w_rec.view((s, s), (k, k));
-        h_view
-            .rows_mut(s, k)
-            .gemm(1.0, &w_blk, &r_t.rows(s, k), 1.0);
-    }
-
-    let alpha = f32::of(net.alpha());
-    let leak = 1.0 - alpha;
-    let f = net.config().activation;
-    let r_now = past[t * w..].chunks_exact(n);
-    let columns = future[..w]
-        .chunks_exact_mut(n)
-        .zip(act_t.chunks_exact_mut(n));
-    for ((r_next, a), (r, h)) in columns.zip(r_now.zip(h_t.chunks_exact(n))) {
-        for i in 0..n {
-            a[i] = f.apply(h[i]);
-            r_next[i] = keep[i] * (leak * r[i] + alpha * a[i]);
-        }
     }
 }
 

@@ -159,8 +159,8 @@ impl<T: Real> Network<T> {
     }
 
     /// Step `t`: adds `W_rec r[t]` block by block to `h[t]`, then writes `f(h[t])` to `act_t`
-    /// and `r[t+1]` to `rates`.
-    fn step(
+    /// and `r[t+1]` to `rates`. [`crate::replay`] reruns the recurrence through it too.
+    pub(crate) fn step(
         &self,
         t: usize,
         nb: usize,

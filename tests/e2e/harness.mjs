@@ -133,3 +133,23 @@ export function repaintAfter(page, count) {
   return page.waitForFunction(
     (n) => Number(document.getElementById("status").dataset.repaints ?? 0) > n, count);
 }
+
+/**
+ * Moves the range input `id` to `value` by script and waits for the repaint that shows it.
+ * Resolves to [input -> repaint in ms, the repaint's own work in ms], both in the page's clock.
+ */
+export function moveSlider(page, id, value) {
+  return page.evaluate(async ([id, v]) => {
+    const status = document.getElementById("status");
+    const before = Number(status.dataset.repaints ?? 0);
+    const input = document.getElementById(id);
+    const started = performance.now();
+    input.value = v;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await new Promise((resolve) => {
+      const check = () => (Number(status.dataset.repaints) > before ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    return [performance.now() - started, Number(status.dataset.repaintMs)];
+  }, [id, value]);
+}

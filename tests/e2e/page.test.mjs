@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
   ROOT, sharedBrowser, openReady, inkedPixels, canvasSnapshot, screenshot,
-  performanceComplete, performanceTable, repaints, repaintAfter,
+  performanceComplete, performanceTable, repaints, repaintAfter, moveSlider,
 } from "./harness.mjs";
 
 const CANVASES = [
@@ -89,19 +89,7 @@ test("each slider step repaints the perturbed state, which is saved as a screens
   const page = await openReady(env.browser, env.server, "?v=1&rec_weight_noise=0.6&curve=rec_weight_noise");
   const times = [];
   for (const value of ["0.7", "0.8", "0.9", "1", "1.1"]) {
-    times.push(await page.evaluate(async (v) => {
-      const status = document.getElementById("status");
-      const before = Number(status.dataset.repaints ?? 0);
-      const input = document.getElementById("rec_weight_noise");
-      const started = performance.now();
-      input.value = v;
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-      await new Promise((resolve) => {
-        const check = () => (Number(status.dataset.repaints) > before ? resolve() : requestAnimationFrame(check));
-        check();
-      });
-      return performance.now() - started;
-    }, value));
+    times.push((await moveSlider(page, "rec_weight_noise", value))[0]);
   }
   times.sort((a, b) => a - b);
   console.log(`slider -> repaint: median ${times[2].toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`);

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   sharedBrowser, openReady, inkedPixels, screenshot, performanceComplete, performanceTable, canvasSnapshot,
+  moveSlider,
 } from "./harness.mjs";
 
 const env = sharedBrowser();
@@ -11,22 +12,6 @@ const env = sharedBrowser();
 const trials = (page) => page.evaluate(() => Number(document.getElementById("progress").dataset.trials ?? 0));
 const state = (page) => page.evaluate(() => document.getElementById("training").dataset.state);
 
-// Moves a slider by script and times input -> repaint, in the page's own clock.
-function timeSlider(page, id, value) {
-  return page.evaluate(async ([id, v]) => {
-    const status = document.getElementById("status");
-    const before = Number(status.dataset.repaints ?? 0);
-    const input = document.getElementById(id);
-    const started = performance.now();
-    input.value = v;
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-    await new Promise((resolve) => {
-      const check = () => (Number(status.dataset.repaints) > before ? resolve() : requestAnimationFrame(check));
-      check();
-    });
-    return performance.now() - started;
-  }, [id, value]);
-}
 
 test("training advances in the worker while a slider still repaints at once; pause keeps the count", async () => {
   const page = await openReady(env.browser, env.server, "?v=1&budget=100000");
@@ -35,7 +20,7 @@ test("training advances in the worker while a slider still repaints at once; pau
 
   const times = [];
   for (const v of ["0.2", "0.4", "0.6", "0.8", "1"]) {
-    times.push(await timeSlider(page, "rec_weight_noise", v));
+    times.push((await moveSlider(page, "rec_weight_noise", v))[0]);
     await page.waitForTimeout(200);
   }
   times.sort((a, b) => a - b);
