@@ -114,6 +114,9 @@ pub struct PerformancePoint {
     pub per_task: Vec<f64>,
 }
 
+/// The performance (fraction correct) at which a task counts as learned.
+pub const CRITERION: f64 = 0.9;
+
 /// For each task, the first number of trials at which its performance reached `criterion`
 /// (`None`: never, within the curve).
 pub fn trials_to_criterion(curve: &[PerformancePoint], criterion: f64) -> Vec<Option<usize>> {

@@ -4,8 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::methods::Method;
-use crate::model::PerformancePoint;
+use crate::model::{self, CRITERION, PerformancePoint};
 use crate::perturb::Kind;
+use crate::plots::efficiency::TrialsToCriterion;
 use crate::sweep::SweepPoint;
 use crate::tasks::Task;
 use crate::train::LossPoint;
@@ -113,17 +114,40 @@ pub fn robustness_csv(r: &Robustness) -> String {
     csv
 }
 
-/// Parameter counts as CSV.
-pub fn efficiency_csv(rows: &[Efficiency]) -> String {
-    let mut csv = String::from("method,trained,frozen,total\n");
+/// The trials `method` needed to reach [`CRITERION`] on each task, read off its learning
+/// curve; the budget is the curve's last point.
+pub fn trials_to_criterion(method: Method, curve: &[PerformancePoint]) -> TrialsToCriterion {
+    TrialsToCriterion {
+        method,
+        per_task: model::trials_to_criterion(curve, CRITERION),
+        budget: curve.last().map_or(0, |p| p.trials),
+    }
+}
+
+/// Parameter counts as CSV, then the trials to [`CRITERION`] per task of each method in
+/// `speed` (empty where a task was not reached).
+pub fn efficiency_csv(rows: &[Efficiency], speed: &[TrialsToCriterion]) -> String {
+    let mut csv = String::from("method,trained,frozen,total");
+    for task in Task::ALL {
+        csv += &format!(",trials_to_{:.0}_{}", 100.0 * CRITERION, task.short());
+    }
+    csv.push('\n');
     for e in rows {
         csv += &format!(
-            "{},{},{},{}\n",
+            "{},{},{},{}",
             e.method.name(),
             e.trained,
             e.total - e.trained,
             e.total
         );
+        let reached = speed.iter().find(|s| s.method == e.method);
+        for t in 0..Task::ALL.len() {
+            csv.push(',');
+            if let Some(Some(trials)) = reached.and_then(|s| s.per_task.get(t)) {
+                csv += &trials.to_string();
+            }
+        }
+        csv.push('\n');
     }
     csv
 }

@@ -228,6 +228,21 @@ fn export_writes_svg_png_and_csv() {
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "PNG magic bytes");
     ok(
         dir.path(),
+        &["export", &m, "--figure", "efficiency", "--out", "e.csv"],
+    );
+    let csv = std::fs::read_to_string(dir.path().join("e.csv")).unwrap();
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("method,trained,frozen,total,trials_to_90_delaypro,")
+            && header.ends_with(",trials_to_90_multimemorydm"),
+        "{header}"
+    );
+    assert!(
+        csv.lines().skip(1).all(|l| l.split(',').count() == 13),
+        "one column per task in every row:\n{csv}"
+    );
+    ok(
+        dir.path(),
         &["export", &m, "--figure", "learning", "--out", "l.csv"],
     );
     let csv = std::fs::read_to_string(dir.path().join("l.csv")).unwrap();

@@ -7,13 +7,14 @@ use anyhow::{Context, Result, anyhow};
 use clap::{Args, ValueEnum};
 use molap_lab::eval::{self};
 use molap_lab::methods::{self};
-use molap_lab::model::Model;
+use molap_lab::model::{self, Model};
 use molap_lab::perturb::Kind;
-use molap_lab::plots::efficiency::{self, ParameterCount};
+use molap_lab::plots::efficiency::{self, ParameterCount, TrialsToCriterion};
 use molap_lab::plots::learning::{self, LearningSeries};
 use molap_lab::plots::performance::{self, MethodPerformance};
 use molap_lab::plots::robustness::{self, RobustnessSeries};
 use molap_lab::plots::{DrawResult, register_fonts};
+use molap_lab::report;
 use molap_lab::tasks::Task;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -89,7 +90,7 @@ enum Data {
     Performance(Vec<MethodPerformance>),
     Learning(Vec<LearningSeries>),
     Robustness(Kind, Vec<RobustnessSeries>),
-    Efficiency(Vec<ParameterCount>),
+    Efficiency(Vec<ParameterCount>, Vec<TrialsToCriterion>),
 }
 
 impl ExportCmd {
@@ -135,8 +136,10 @@ impl ExportCmd {
             Figure::Robustness => {
                 Data::Robustness(self.sweep.kind, self.sweep.run(model, &self.method)?)
             }
-            Figure::Efficiency => Data::Efficiency(
-                trained
+            Figure::Efficiency => {
+                let networks: Vec<_> = trained.collect();
+                let counts = networks
+                    .iter()
                     .map(|n| {
                         let net = n.network.to_network()?;
                         let (trained, total) = methods::parameter_counts(n.method, &net);
@@ -146,8 +149,14 @@ impl ExportCmd {
                             total,
                         })
                     })
-                    .collect::<molap_lab::Result<_>>()?,
-            ),
+                    .collect::<molap_lab::Result<_>>()?;
+                let speed = networks
+                    .iter()
+                    .filter(|n| !n.curve.is_empty())
+                    .map(|n| report::trials_to_criterion(n.method, &n.curve))
+                    .collect();
+                Data::Efficiency(counts, speed)
+            }
         })
     }
 
@@ -161,7 +170,9 @@ impl ExportCmd {
             Data::Performance(d) => performance::draw_performance(area, &Task::ALL, d),
             Data::Learning(d) => learning::draw_learning(area, d, self.task),
             Data::Robustness(kind, d) => robustness::draw_robustness(area, *kind, d, self.marker),
-            Data::Efficiency(d) => efficiency::draw_efficiency(area, d),
+            Data::Efficiency(counts, speed) => {
+                efficiency::draw_efficiency_panel(area, counts, speed, model::CRITERION)
+            }
         }
     }
 
@@ -216,8 +227,20 @@ fn format_of(path: &Path) -> Result<Format> {
 
 /// The figure's data as CSV, one observation per row.
 fn csv_bytes(data: &Data) -> Result<Vec<u8>> {
-    if let Data::Robustness(kind, series) = data {
-        return sweep::csv_bytes(*kind, series);
+    match data {
+        Data::Robustness(kind, series) => return sweep::csv_bytes(*kind, series),
+        Data::Efficiency(counts, speed) => {
+            let rows: Vec<_> = counts
+                .iter()
+                .map(|c| report::Efficiency {
+                    method: c.method,
+                    trained: c.trained,
+                    total: c.total,
+                })
+                .collect();
+            return Ok(report::efficiency_csv(&rows, speed).into_bytes());
+        }
+        _ => {}
     }
     let mut out = csv::Writer::from_writer(Vec::new());
     match data {
@@ -230,15 +253,7 @@ fn csv_bytes(data: &Data) -> Result<Vec<u8>> {
             }
         }
         Data::Learning(d) => write_learning(&mut out, d)?,
-        Data::Efficiency(d) => {
-            out.write_record(["method", "trained", "frozen", "total"])?;
-            for c in d {
-                let frozen = c.total.saturating_sub(c.trained);
-                let row = [c.trained, frozen, c.total].map(|v| v.to_string());
-                out.write_record([c.method.name(), &row[0], &row[1], &row[2]])?;
-            }
-        }
-        Data::Robustness(..) => {}
+        Data::Efficiency(..) | Data::Robustness(..) => {}
     }
     out.into_inner().context("cannot finish the CSV data")
 }

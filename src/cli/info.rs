@@ -90,7 +90,7 @@ fn print_networks(model: &Model) {
             .to_network()
             .map(|net| methods::parameter_counts(n.method, &net))
             .unwrap_or_default();
-        let reached = model::trials_to_criterion(&n.curve, 0.9);
+        let reached = model::trials_to_criterion(&n.curve, model::CRITERION);
         let n_reached = reached.iter().filter(|r| r.is_some()).count();
         println!(
             "  {:<22} {:>7} trials, {}/{} params trained, mean performance {}%, \

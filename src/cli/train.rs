@@ -183,7 +183,7 @@ pub fn print_summary(trained: &[Trained], tasks: &[Task]) {
     );
     let reached: Vec<_> = trained
         .iter()
-        .map(|t| model::trials_to_criterion(&t.network.curve, 0.9))
+        .map(|t| model::trials_to_criterion(&t.network.curve, model::CRITERION))
         .collect();
     for (i, task) in tasks.iter().enumerate() {
         let cells = trained.iter().zip(&reached).map(|(t, r)| {

@@ -15,7 +15,7 @@ use super::{js_error, parse_json};
 use crate::analysis::{self, Projector, Trajectories, TrialView};
 use crate::eval::EvalSet;
 use crate::methods::{Method, parameter_counts};
-use crate::model::{Model, SavedNetwork};
+use crate::model::{CRITERION, Model, SavedNetwork};
 use crate::network::{Network, NetworkConfig, Trace};
 use crate::perturb::{Kind, Perturbation};
 use crate::plots::{PlotSpot, efficiency, learning, performance, robustness, trajectories, trial};
@@ -224,7 +224,7 @@ impl Lab {
                         total: e.total,
                     })
                     .collect();
-                efficiency::draw_efficiency(&area, &counts)
+                efficiency::draw_efficiency_panel(&area, &counts, &self.speed(), CRITERION)
             }
             other => return Err(JsError::new(&format!("no panel called `{other}`"))),
         };
@@ -247,7 +247,7 @@ impl Lab {
                 .robustness
                 .as_ref()
                 .map_or_else(String::new, report::robustness_csv),
-            "efficiency" => report::efficiency_csv(&self.efficiency()),
+            "efficiency" => report::efficiency_csv(&self.efficiency(), &self.speed()),
             other => return Err(JsError::new(&format!("no panel called `{other}`"))),
         })
     }
@@ -473,6 +473,15 @@ impl Lab {
             self.task.name(),
             analysis::N_TRIALS
         )
+    }
+
+    /// Trials to the criterion per task of every method with a learning curve.
+    fn speed(&self) -> Vec<efficiency::TrialsToCriterion> {
+        self.learning
+            .iter()
+            .filter(|c| !c.performance.is_empty())
+            .filter_map(|c| Some(report::trials_to_criterion(c.method?, &c.performance)))
+            .collect()
     }
 
     fn efficiency(&self) -> Vec<Efficiency> {
