@@ -431,8 +431,8 @@ pub fn ingredients(run: &Run<'_>) -> String {
     let measures: [Measure<'_>; 4] = [
         ("final performance", &ms::final_mean),
         ("learning speed", &area),
-        ("robustness area, mean of perturbations", &robust),
-        ("retention, mean of perturbations", &keep),
+        ("robustness area (mean of perturbations)", &robust),
+        ("retention (mean of perturbations)", &keep),
     ];
     let pairs = [
         ("functional (vs Random modules)", Method::RandomModules),
