@@ -32,8 +32,10 @@ pub struct SweepArgs {
     #[arg(long, default_value = "rec_weight_noise", value_parser = parse_kind)]
     pub kind: Kind,
     /// Magnitudes, comma-separated, in the kind's unit (σ × 1/√fan-in for weight noise,
-    /// fractions in [0, 1] for losses, a module number for module_loss, × baseline for the
-    /// noise levels). Default: eleven steps from none to strong (each module for module_loss).
+    /// fractions in [0, 1] for losses, a module number from 1 for module_loss (0: none),
+    /// × baseline for the noise levels). Default: eleven steps from none to the page's
+    /// maximum, 2 for weight noise, 1 for losses, 20 × baseline for noise levels (module_loss:
+    /// none, then each module).
     #[arg(
         long,
         value_delimiter = ',',
