@@ -1,7 +1,7 @@
 // Page wiring: loads the core and the default model, keeps controls, link and plots in step,
 // and talks to the two workers (evaluation and training).
-import init, { Lab } from "../pkg/molap_lab.js";
-import { FIELDS, FIELD, readLink, writeLink, perturbation, magnitude } from "./state.js";
+import init, { Lab, perturbationMaxima } from "../pkg/molap_lab.js";
+import { FIELDS, FIELD, readLink, writeLink, perturbation, magnitude, setMaxima } from "./state.js";
 import { draw, wireExports, fillTable, PANELS } from "./panels.js";
 import { Training } from "./training.js";
 
@@ -267,8 +267,7 @@ function showRobustness() {
   const sweep = app.sweeps[kind] ?? { points: {} };
   const magnitudes = Array.from(app.lab.magnitudes(kind));
   const curves = methods().map((m) => ({ method: m, points: (sweep.points[m] ?? []).sort((a, b) => a.magnitude - b.magnitude) }));
-  const value = magnitude(app.values, kind);
-  const current = value < 0 ? null : value;
+  const current = magnitude(app.values, kind);
   const robustness = { kind, current, range: [magnitudes[0], magnitudes[magnitudes.length - 1]], curves };
   app.lab.setRobustness(JSON.stringify(robustness));
   const done = curves.reduce((n, c) => n + c.points.length, 0);
@@ -408,6 +407,7 @@ async function main() {
     showError(`The simulator could not be loaded: ${err.message ?? err}`);
     return;
   }
+  setMaxima(JSON.parse(perturbationMaxima()));
   const { values, messages } = readLink(location.search);
   app.values = values;
   showLinkMessages(messages);

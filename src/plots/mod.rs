@@ -159,6 +159,9 @@ pub fn frame<DB: DrawingBackend>(area: &Area<DB>, title: &str) -> Result<Split<D
     Ok(body.split_horizontally(width.saturating_sub(LEGEND_WIDTH)))
 }
 
+/// Where a legend entry's text starts, px from the strip's left edge.
+const LEGEND_TEXT_X: i32 = 34;
+
 /// Draws the legend entries top-down in `area`.
 pub fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -186,7 +189,7 @@ pub fn draw_legend<DB: DrawingBackend>(
             text_anchor::HPos::Left,
             text_anchor::VPos::Center,
         ));
-        area.draw(&Text::new(entry.label.clone(), (34, y), style))?;
+        area.draw(&Text::new(entry.label.clone(), (LEGEND_TEXT_X, y), style))?;
     }
     Ok(())
 }
@@ -252,6 +255,16 @@ pub fn register_fonts() {
             log::error!("the bundled font could not be loaded; figures will lack text");
         }
     });
+}
+
+/// Test helper: whether a legend entry's text, in the bundled font, fits the legend strip
+/// beside its swatch.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn legend_fits(text: &str) -> bool {
+    register_fonts();
+    let font = FontDesc::from((FONT, DESC_SIZE as f64));
+    let (width, _) = font.box_size(text).expect("the bundled font measures text");
+    LEGEND_TEXT_X + width as i32 <= LEGEND_WIDTH as i32 - 4
 }
 
 /// Test helper: draws into an SVG string of `width` x `height` px.
