@@ -92,6 +92,8 @@ function showUnitsNote() {
 function applyHidden() {
   const hidden = new Set(app.values.hide);
   for (const el of document.querySelectorAll("[data-field]")) el.hidden = hidden.has(el.dataset.field);
+  // With every perturbation hidden, their group (heading and reset button) goes too.
+  $("perturbations").hidden = FIELDS.filter((f) => f.perturbation).every((f) => hidden.has(f.name));
   $("show-hidden").hidden = hidden.size === 0;
 }
 
@@ -345,6 +347,7 @@ function wireControls() {
   });
   $("show-hidden").addEventListener("click", () => {
     for (const el of document.querySelectorAll("[data-field]")) el.hidden = false;
+    $("perturbations").hidden = false;
     $("show-hidden").hidden = true;
   });
   $("share").addEventListener("click", async () => {
