@@ -86,6 +86,20 @@ pub fn default_magnitudes(kind: Kind, n_modules: usize) -> Vec<f64> {
     (0..=n).map(|i| max * i as f64 / n as f64).collect()
 }
 
+/// One number per curve of `kind`: its [`area`]; for module loss, whose settings are
+/// categories rather than a scale, the mean over the modules lost (the "none" point left out).
+pub fn summary(kind: Kind, points: &[SweepPoint]) -> f64 {
+    if kind == Kind::ModuleLoss {
+        let lost: Vec<f64> = points
+            .iter()
+            .filter(|p| p.magnitude > 0.0)
+            .map(|p| p.mean)
+            .collect();
+        return mean(&lost);
+    }
+    area(points)
+}
+
 /// The area under a curve, divided by its magnitude range: a curve's mean performance, one
 /// number per curve for tables (trapezoid rule).
 pub fn area(points: &[SweepPoint]) -> f64 {
@@ -123,5 +137,28 @@ mod tests {
             vec![0.0, 1.0, 2.0, 3.0]
         );
         assert_eq!(default_magnitudes(Kind::ModuleLoss, 2), vec![0.0, 1.0, 2.0]);
+    }
+
+    fn point(magnitude: f64, mean: f64) -> SweepPoint {
+        SweepPoint {
+            magnitude,
+            per_task: vec![mean],
+            mean,
+            spread: 0.0,
+        }
+    }
+
+    #[test]
+    fn module_loss_summary_is_the_mean_over_modules_lost() {
+        let points = [
+            point(0.0, 0.9),
+            point(1.0, 0.2),
+            point(2.0, 0.4),
+            point(3.0, 0.6),
+        ];
+        assert!((summary(Kind::ModuleLoss, &points) - 0.4).abs() < 1e-12);
+        // Elsewhere the trapezoid area over the range: (0.55 + 0.3 + 0.5) / 3.
+        let area = (0.55 + 0.3 + 0.5) / 3.0;
+        assert!((summary(Kind::UnitLoss, &points) - area).abs() < 1e-12);
     }
 }

@@ -187,7 +187,7 @@ fn to_json(kind: Kind, series: &[RobustnessSeries]) -> serde_json::Value {
     let methods: serde_json::Map<String, serde_json::Value> = series
         .iter()
         .map(|s| {
-            let value = json!({ "area": sweep::area(&s.points), "points": s.points });
+            let value = json!({ "area": sweep::summary(kind, &s.points), "points": s.points });
             (s.method.name().to_string(), value)
         })
         .collect();
@@ -222,13 +222,17 @@ fn print_table(kind: Kind, series: &[RobustnessSeries]) {
             )
         });
         line(
-            &format!("{}", series[0].points[i].magnitude),
+            &kind.setting(series[0].points[i].magnitude),
             cells.collect(),
         );
     }
     let areas = series
         .iter()
-        .map(|s| common::percent(sweep::area(&s.points)));
+        .map(|s| common::percent(sweep::summary(kind, &s.points)));
     line("area %", areas.collect());
-    println!("(area: the curve's mean height over the magnitude range, trapezoid rule)");
+    if kind == Kind::ModuleLoss {
+        println!("(area: the mean over the modules lost, \"none\" left out)");
+    } else {
+        println!("(area: the curve's mean height over the magnitude range, trapezoid rule)");
+    }
 }
