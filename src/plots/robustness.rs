@@ -123,7 +123,7 @@ fn draw_curves<DB: DrawingBackend>(
         chart.draw_series(DashedLineSeries::new(line, 6, 4, BLACK.stroke_width(2)))?;
         entries.push(LegendEntry::note(
             &format!("current: {}", kind.setting(m)),
-            Swatch::Line,
+            Swatch::Dashed,
         ));
     }
     Ok(())
