@@ -13,4 +13,11 @@ build_web
 step "Serving MoLaP Lab"
 echo "Open http://127.0.0.1:$PORT/ in a browser (Ctrl-C stops the server)."
 cd "$ROOT"
-exec python3 -m http.server "$PORT" --bind 127.0.0.1
+# Python's static server, with the repository's Markdown documents (docs/*.md, linked from the
+# lessons) declared as UTF-8 so that σ, ± and × read correctly in the browser.
+exec python3 -c '
+import sys
+from http.server import SimpleHTTPRequestHandler, test
+SimpleHTTPRequestHandler.extensions_map[".md"] = "text/markdown; charset=utf-8"
+test(HandlerClass=SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind="127.0.0.1")
+' "$PORT"

@@ -1,5 +1,5 @@
 //! MoLaP and its three baselines: how each network is built, what it pre-trains and what it
-//! trains in the task stage (`method.md`).
+//! trains in the task stage.
 //!
 //! | method | recurrent weights | trained in the task stage |
 //! |---|---|---|

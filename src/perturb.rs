@@ -25,7 +25,8 @@ pub enum Kind {
     InputWeightNoise,
     /// A fraction `p` in [0, 1] of units silenced (rate held at 0).
     UnitLoss,
-    /// Every unit of one module silenced; the magnitude is the module's number.
+    /// Every unit of one module silenced; the magnitude is the module's number counted from 1,
+    /// 0 for none.
     ModuleLoss,
     /// Multiplier ≥ 0 of the input noise of the task corpus (1 = baseline).
     InputNoise,
@@ -36,7 +37,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Every kind, in the order of `method.md`.
+    /// Every kind, in the order of the page's controls.
     pub const ALL: [Kind; 7] = [
         Kind::RecWeightNoise,
         Kind::InputWeightNoise,
@@ -66,10 +67,35 @@ impl Kind {
             Kind::RecWeightNoise => "recurrent weight noise σ (× 1/√fan-in)",
             Kind::InputWeightNoise => "input weight noise σ (× 1/√fan-in)",
             Kind::UnitLoss => "unit loss (fraction of units)",
-            Kind::ModuleLoss => "module loss (module number)",
+            Kind::ModuleLoss => "module loss (module silenced)",
             Kind::InputNoise => "input noise (× baseline)",
             Kind::RecurrentNoise => "recurrent noise (× baseline)",
             Kind::SynapseLoss => "synapse loss (fraction of recurrent weights)",
+        }
+    }
+
+    /// The largest magnitude the page's control offers and the default robustness curve reaches
+    /// (the smallest is 0, no perturbation, for every kind): the number of modules for module
+    /// loss, a strong but finite level for the unbounded kinds. Larger values stay valid
+    /// wherever a magnitude is typed in.
+    pub fn max_magnitude(self, n_modules: usize) -> f64 {
+        match self {
+            Kind::RecWeightNoise | Kind::InputWeightNoise => 2.0,
+            Kind::UnitLoss | Kind::SynapseLoss => 1.0,
+            Kind::ModuleLoss => n_modules as f64,
+            Kind::InputNoise | Kind::RecurrentNoise => 20.0,
+        }
+    }
+
+    /// A magnitude as people read it: "none", "module 1", ... for module loss (numbered from
+    /// 1), the number itself otherwise (`0.25`, `1.5`, `20`).
+    pub fn setting(self, magnitude: f64) -> String {
+        match self {
+            Kind::ModuleLoss => match magnitude.round().max(0.0) as usize {
+                0 => "none".to_string(),
+                m => format!("module {m}"),
+            },
+            _ => crate::plots::tick(magnitude),
         }
     }
 
@@ -131,7 +157,8 @@ impl Default for Perturbation {
 }
 
 impl Perturbation {
-    /// Only the perturbation `kind` at `magnitude` (a module number for [`Kind::ModuleLoss`]).
+    /// Only the perturbation `kind` at `magnitude` (a module number from 1 for
+    /// [`Kind::ModuleLoss`], 0 for none).
     pub fn single(kind: Kind, magnitude: f64, seed: u64) -> Self {
         let mut p = Perturbation {
             seed,
@@ -141,13 +168,16 @@ impl Perturbation {
         p
     }
 
-    /// Sets one kind's magnitude (a module number, rounded, for [`Kind::ModuleLoss`]).
+    /// Sets one kind's magnitude (for [`Kind::ModuleLoss`] the module's number from 1, rounded;
+    /// 0 silences none).
     pub fn set(&mut self, kind: Kind, magnitude: f64) {
         match kind {
             Kind::RecWeightNoise => self.rec_weight_noise = magnitude,
             Kind::InputWeightNoise => self.input_weight_noise = magnitude,
             Kind::UnitLoss => self.unit_loss = magnitude,
-            Kind::ModuleLoss => self.module_loss = Some(magnitude.round().max(0.0) as usize),
+            Kind::ModuleLoss => {
+                self.module_loss = (magnitude.round().max(0.0) as usize).checked_sub(1);
+            }
             Kind::InputNoise => self.input_noise = magnitude,
             Kind::RecurrentNoise => self.recurrent_noise = magnitude,
             Kind::SynapseLoss => self.synapse_loss = magnitude,
@@ -181,7 +211,10 @@ impl Perturbation {
         match self.module_loss {
             Some(m) if m >= n_modules => Err(Error::invalid(
                 "module_loss",
-                format!("module {m} does not exist (the network has {n_modules})"),
+                format!(
+                    "module {} does not exist (the network has {n_modules}, numbered from 1)",
+                    m + 1
+                ),
             )),
             _ => Ok(()),
         }

@@ -96,16 +96,18 @@ pub fn learning_csv(curves: &[LearningCurve]) -> String {
     csv
 }
 
-/// Robustness curves as CSV: one row per method and magnitude.
+/// Robustness curves as CSV: one row per method and magnitude; `setting` is the magnitude as
+/// the page names it ("none", "module 2" for module loss).
 pub fn robustness_csv(r: &Robustness) -> String {
-    let mut csv = String::from("perturbation,method,magnitude,mean_performance,spread\n");
+    let mut csv = String::from("perturbation,method,magnitude,setting,mean_performance,spread\n");
     for curve in &r.curves {
         for p in &curve.points {
             csv += &format!(
-                "{},{},{},{:.4},{:.4}\n",
+                "{},{},{},{},{:.4},{:.4}\n",
                 r.kind.name(),
                 curve.method.name(),
                 p.magnitude,
+                r.kind.setting(p.magnitude),
                 p.mean,
                 p.spread
             );

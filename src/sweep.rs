@@ -71,15 +71,33 @@ pub fn sweep(
         .collect()
 }
 
-/// The default magnitudes of each kind's curve: from no perturbation to a strong one.
+/// The default magnitudes of each kind's curve: eleven evenly spaced steps from none (0) to
+/// [`Kind::max_magnitude`], the range of the page's controls; for module loss, none (0) and
+/// then each module in turn (1 to `n_modules`).
 pub fn default_magnitudes(kind: Kind, n_modules: usize) -> Vec<f64> {
-    let steps = |max: f64, n: usize| (0..=n).map(|i| max * i as f64 / n as f64).collect();
-    match kind {
-        Kind::RecWeightNoise | Kind::InputWeightNoise => steps(1.0, 10),
-        Kind::UnitLoss | Kind::SynapseLoss => steps(0.5, 10),
-        Kind::ModuleLoss => (0..n_modules).map(|m| m as f64).collect(),
-        Kind::InputNoise | Kind::RecurrentNoise => steps(10.0, 10),
+    let max = kind.max_magnitude(n_modules);
+    let n = match kind {
+        Kind::ModuleLoss => n_modules,
+        _ => 10,
+    };
+    if n == 0 {
+        return vec![0.0];
     }
+    (0..=n).map(|i| max * i as f64 / n as f64).collect()
+}
+
+/// One number per curve of `kind`: its [`area`]; for module loss, whose settings are
+/// categories rather than a scale, the mean over the modules lost (the "none" point left out).
+pub fn summary(kind: Kind, points: &[SweepPoint]) -> f64 {
+    if kind == Kind::ModuleLoss {
+        let lost: Vec<f64> = points
+            .iter()
+            .filter(|p| p.magnitude > 0.0)
+            .map(|p| p.mean)
+            .collect();
+        return mean(&lost);
+    }
+    area(points)
 }
 
 /// The area under a curve, divided by its magnitude range: a curve's mean performance, one
@@ -97,5 +115,50 @@ pub fn area(points: &[SweepPoint]) -> f64 {
         sum / width
     } else {
         points[0].mean
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_magnitudes_span_none_to_each_kinds_maximum() {
+        for kind in Kind::ALL {
+            let m = default_magnitudes(kind, 3);
+            assert_eq!(m[0], 0.0, "{kind:?} starts at none");
+            assert_eq!(*m.last().unwrap(), kind.max_magnitude(3), "{kind:?}");
+            assert!(m.windows(2).all(|w| w[0] < w[1]), "{kind:?} increases");
+        }
+        assert_eq!(default_magnitudes(Kind::RecWeightNoise, 3).len(), 11);
+        assert_eq!(default_magnitudes(Kind::InputNoise, 3)[10], 20.0);
+        assert_eq!(
+            default_magnitudes(Kind::ModuleLoss, 3),
+            vec![0.0, 1.0, 2.0, 3.0]
+        );
+        assert_eq!(default_magnitudes(Kind::ModuleLoss, 2), vec![0.0, 1.0, 2.0]);
+    }
+
+    fn point(magnitude: f64, mean: f64) -> SweepPoint {
+        SweepPoint {
+            magnitude,
+            per_task: vec![mean],
+            mean,
+            spread: 0.0,
+        }
+    }
+
+    #[test]
+    fn module_loss_summary_is_the_mean_over_modules_lost() {
+        let points = [
+            point(0.0, 0.9),
+            point(1.0, 0.2),
+            point(2.0, 0.4),
+            point(3.0, 0.6),
+        ];
+        assert!((summary(Kind::ModuleLoss, &points) - 0.4).abs() < 1e-12);
+        // Elsewhere the trapezoid area over the range: (0.55 + 0.3 + 0.5) / 3.
+        let area = (0.55 + 0.3 + 0.5) / 3.0;
+        assert!((summary(Kind::UnitLoss, &points) - area).abs() < 1e-12);
     }
 }

@@ -288,6 +288,51 @@ fn sweep_csv_has_a_row_per_method_and_magnitude() {
 }
 
 #[test]
+fn module_loss_counts_modules_from_one_and_its_default_sweep_starts_at_none() {
+    let dir = scratch();
+    // The shipped model: its networks answer well enough for a lost module to show.
+    let m = concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.molap").to_string();
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["eval", m.as_str(), "--method", "molap", "--json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&ok(dir.path(), &args)).expect("eval --json")
+    };
+    let plain = json(&[]);
+    assert_eq!(
+        json(&["--perturb", "module_loss=0"]),
+        plain,
+        "0 silences none"
+    );
+    assert_ne!(
+        json(&["--perturb", "module_loss=1"]),
+        plain,
+        "1 silences the first"
+    );
+    assert!(fails(dir.path(), &["eval", &m, "--perturb", "module_loss=4"]).contains("module 4"));
+
+    let args = [
+        "sweep",
+        &m,
+        "--kind",
+        "module_loss",
+        "--method",
+        "molap",
+        "--draws",
+        "1",
+        "--csv",
+        "m.csv",
+    ];
+    ok(dir.path(), &args);
+    let csv = std::fs::read_to_string(dir.path().join("m.csv")).unwrap();
+    let magnitudes: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(magnitudes, ["0", "1", "2", "3"]);
+}
+
+#[test]
 fn transfer_reports_each_method_on_the_held_out_task() {
     let dir = scratch();
     let out = ok(

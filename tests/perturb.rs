@@ -124,12 +124,22 @@ fn unit_loss_silences_the_asked_fraction_nested_in_the_magnitude() {
 }
 
 #[test]
-fn module_loss_silences_exactly_one_module() {
+fn module_loss_silences_exactly_one_module_numbered_from_one() {
     let net = modular();
-    let out = apply(&net, Kind::ModuleLoss, 1.0, 0);
+    let out = apply(&net, Kind::ModuleLoss, 2.0, 0);
     let silenced: Vec<usize> = (0..24).filter(|&u| out.silenced()[u]).collect();
     assert_eq!(silenced, (8..16).collect::<Vec<_>>());
     assert_eq!(out.params, net.params);
+    assert_eq!(
+        Perturbation::single(Kind::ModuleLoss, 2.0, 0).module_loss,
+        Some(1)
+    );
+    // Magnitude 0 is the curve's "none" point: nothing silenced.
+    assert_eq!(
+        Perturbation::single(Kind::ModuleLoss, 0.0, 0).module_loss,
+        None
+    );
+    assert_eq!(apply(&net, Kind::ModuleLoss, 0.0, 0), net);
 }
 
 #[test]
@@ -177,7 +187,7 @@ fn out_of_range_magnitudes_are_refused_naming_the_field() {
         (Kind::RecWeightNoise, -0.1, "rec_weight_noise"),
         (Kind::UnitLoss, 1.5, "unit_loss"),
         (Kind::SynapseLoss, -0.5, "synapse_loss"),
-        (Kind::ModuleLoss, 3.0, "module_loss"),
+        (Kind::ModuleLoss, 4.0, "module_loss"),
         (Kind::InputNoise, f64::NAN, "input_noise"),
     ];
     for (kind, magnitude, field) in cases {

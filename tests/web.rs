@@ -165,3 +165,52 @@ fn a_trainer_trains_and_hands_back_weights_the_lab_accepts() {
         .is_err()
     );
 }
+
+#[wasm_bindgen_test]
+fn each_curve_spans_its_controls_range_and_module_loss_starts_at_none() {
+    let maxima: serde_json::Value = serde_json::from_str(&web::perturbation_maxima()).unwrap();
+    let maxima = maxima.as_object().unwrap();
+    assert_eq!(maxima.len(), 6, "every continuous perturbation: {maxima:?}");
+    assert!(!maxima.contains_key("module_loss"));
+    let lab = web::Lab::new(DEFAULT_MODEL).unwrap();
+    for (kind, max) in maxima {
+        let magnitudes = lab.magnitudes(kind).unwrap().to_vec();
+        assert_eq!(magnitudes[0], 0.0, "{kind}");
+        assert_eq!(magnitudes.last().copied(), max.as_f64(), "{kind}");
+    }
+    assert_eq!(maxima["rec_weight_noise"], 2.0);
+    assert_eq!(maxima["input_noise"], 20.0);
+    assert_eq!(
+        lab.magnitudes("module_loss").unwrap().to_vec(),
+        [0.0, 1.0, 2.0, 3.0]
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_module_loss_curve_exports_its_settings_by_name() {
+    let mut lab = web::Lab::new(DEFAULT_MODEL).unwrap();
+    let points: Vec<String> = (0..4)
+        .map(|m| {
+            lab.sweep_point("molap", "module_loss", f64::from(m), 1, 0)
+                .unwrap()
+        })
+        .collect();
+    lab.set_robustness(&format!(
+        r#"{{"kind":"module_loss","current":2,"range":[0,3],"curves":[{{"method":"molap","points":[{}]}}]}}"#,
+        points.join(",")
+    ))
+    .unwrap();
+    let csv = lab.csv("robustness").unwrap();
+    let settings: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(
+        settings,
+        ["none", "module 1", "module 2", "module 3"],
+        "{csv}"
+    );
+    canvas_of_size("wasm-test-module-loss", 400, 300);
+    lab.draw("robustness", "wasm-test-module-loss").unwrap();
+}

@@ -1,7 +1,7 @@
 // Page wiring: loads the core and the default model, keeps controls, link and plots in step,
 // and talks to the two workers (evaluation and training).
-import init, { Lab } from "../pkg/molap_lab.js";
-import { FIELDS, FIELD, readLink, writeLink, perturbation, magnitude } from "./state.js";
+import init, { Lab, perturbationMaxima } from "../pkg/molap_lab.js";
+import { FIELDS, FIELD, readLink, writeLink, perturbation, magnitude, setMaxima } from "./state.js";
 import { draw, wireExports, fillTable, PANELS } from "./panels.js";
 import { Training } from "./training.js";
 
@@ -92,6 +92,8 @@ function showUnitsNote() {
 function applyHidden() {
   const hidden = new Set(app.values.hide);
   for (const el of document.querySelectorAll("[data-field]")) el.hidden = hidden.has(el.dataset.field);
+  // With every perturbation hidden, their group (heading and reset button) goes too.
+  $("perturbations").hidden = FIELDS.filter((f) => f.perturbation).every((f) => hidden.has(f.name));
   $("show-hidden").hidden = hidden.size === 0;
 }
 
@@ -267,8 +269,7 @@ function showRobustness() {
   const sweep = app.sweeps[kind] ?? { points: {} };
   const magnitudes = Array.from(app.lab.magnitudes(kind));
   const curves = methods().map((m) => ({ method: m, points: (sweep.points[m] ?? []).sort((a, b) => a.magnitude - b.magnitude) }));
-  const value = magnitude(app.values, kind);
-  const current = value < 0 ? null : value;
+  const current = magnitude(app.values, kind);
   const robustness = { kind, current, range: [magnitudes[0], magnitudes[magnitudes.length - 1]], curves };
   app.lab.setRobustness(JSON.stringify(robustness));
   const done = curves.reduce((n, c) => n + c.points.length, 0);
@@ -346,6 +347,7 @@ function wireControls() {
   });
   $("show-hidden").addEventListener("click", () => {
     for (const el of document.querySelectorAll("[data-field]")) el.hidden = false;
+    $("perturbations").hidden = false;
     $("show-hidden").hidden = true;
   });
   $("share").addEventListener("click", async () => {
@@ -408,6 +410,7 @@ async function main() {
     showError(`The simulator could not be loaded: ${err.message ?? err}`);
     return;
   }
+  setMaxima(JSON.parse(perturbationMaxima()));
   const { values, messages } = readLink(location.search);
   app.values = values;
   showLinkMessages(messages);

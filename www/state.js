@@ -15,18 +15,20 @@ const KINDS = [
   "recurrent_noise", "synapse_loss",
 ];
 
-// name, type, range, default; `perturbation` marks the fields of the core's Perturbation.
+// name, type, range, default; `perturbation` marks the fields of the core's Perturbation. The
+// maxima of the continuous perturbations come from the core (setMaxima), which sweeps the
+// robustness curves over the same range.
 export const FIELDS = [
   { name: "method", type: "enum", values: METHODS, default: "molap" },
   { name: "task", type: "enum", values: TASKS, default: "memorypro" },
   { name: "seed", type: "int", min: 0, max: 999999, default: 0 },
-  { name: "rec_weight_noise", type: "number", min: 0, max: 2, step: 0.05, default: 0, perturbation: true },
-  { name: "input_weight_noise", type: "number", min: 0, max: 2, step: 0.05, default: 0, perturbation: true },
-  { name: "unit_loss", type: "number", min: 0, max: 1, step: 0.01, default: 0, perturbation: true },
+  { name: "rec_weight_noise", type: "number", min: 0, max: null, step: 0.05, default: 0, perturbation: true },
+  { name: "input_weight_noise", type: "number", min: 0, max: null, step: 0.05, default: 0, perturbation: true },
+  { name: "unit_loss", type: "number", min: 0, max: null, step: 0.01, default: 0, perturbation: true },
   { name: "module_loss", type: "enum", values: ["none", "1", "2", "3"], default: "none", perturbation: true },
-  { name: "input_noise", type: "number", min: 0, max: 20, step: 0.5, default: 1, perturbation: true },
-  { name: "recurrent_noise", type: "number", min: 0, max: 20, step: 0.5, default: 1, perturbation: true },
-  { name: "synapse_loss", type: "number", min: 0, max: 1, step: 0.01, default: 0, perturbation: true },
+  { name: "input_noise", type: "number", min: 0, max: null, step: 0.5, default: 1, perturbation: true },
+  { name: "recurrent_noise", type: "number", min: 0, max: null, step: 0.5, default: 1, perturbation: true },
+  { name: "synapse_loss", type: "number", min: 0, max: null, step: 0.01, default: 0, perturbation: true },
   { name: "trial", type: "int", min: 1, max: 16, default: 1 },
   { name: "curve", type: "enum", values: KINDS, default: "rec_weight_noise" },
   { name: "from", type: "enum", values: ["pretrained", "scratch"], default: "pretrained" },
@@ -42,6 +44,14 @@ export const FIELDS = [
 ];
 
 export const FIELD = Object.fromEntries(FIELDS.map((f) => [f.name, f]));
+
+// Sets the continuous perturbations' maxima ({ name: max }, the core's perturbationMaxima);
+// called once the core is loaded, before any link is read.
+export function setMaxima(maxima) {
+  for (const [name, max] of Object.entries(maxima)) FIELD[name].max = max;
+  const missing = FIELDS.filter((f) => f.max === null).map((f) => f.name);
+  if (missing.length) throw new Error(`no maximum for ${missing.join(", ")}`);
+}
 
 export function defaults() {
   return Object.fromEntries(FIELDS.map((f) => [f.name, structuredClone(f.default)]));
@@ -155,8 +165,8 @@ export function perturbation(values) {
   };
 }
 
-// The current magnitude of perturbation `kind` (module loss: the module's 1-based number, 0 none).
+// The current magnitude of perturbation `kind` (module loss: the module's number from 1, 0 none).
 export function magnitude(values, kind) {
-  if (kind === "module_loss") return values.module_loss === "none" ? -1 : Number(values.module_loss) - 1;
+  if (kind === "module_loss") return values.module_loss === "none" ? 0 : Number(values.module_loss);
   return values[kind];
 }

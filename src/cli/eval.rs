@@ -57,7 +57,7 @@ pub struct EvalCmd {
     pub json: bool,
     /// A perturbation, repeatable: rec_weight_noise=σ (≥ 0, × 1/√fan-in),
     /// input_weight_noise=σ (≥ 0), unit_loss=p (fraction in [0, 1]), module_loss=m (module
-    /// number from 0), input_noise=x (multiplier ≥ 0, 1 = baseline), recurrent_noise=x
+    /// number from 1), input_noise=x (multiplier ≥ 0, 1 = baseline), recurrent_noise=x
     /// (multiplier ≥ 0), synapse_loss=p (fraction in [0, 1]). Default: none.
     #[arg(long, value_name = "KIND=VALUE")]
     pub perturb: Vec<PerturbArg>,

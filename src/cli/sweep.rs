@@ -32,8 +32,10 @@ pub struct SweepArgs {
     #[arg(long, default_value = "rec_weight_noise", value_parser = parse_kind)]
     pub kind: Kind,
     /// Magnitudes, comma-separated, in the kind's unit (σ × 1/√fan-in for weight noise,
-    /// fractions in [0, 1] for losses, a module number for module_loss, × baseline for the
-    /// noise levels). Default: eleven steps from none to strong (each module for module_loss).
+    /// fractions in [0, 1] for losses, a module number from 1 for module_loss (0: none),
+    /// × baseline for the noise levels). Default: eleven steps from none to the page's
+    /// maximum, 2 for weight noise, 1 for losses, 20 × baseline for noise levels (module_loss:
+    /// none, then each module).
     #[arg(
         long,
         value_delimiter = ',',
@@ -185,7 +187,7 @@ fn to_json(kind: Kind, series: &[RobustnessSeries]) -> serde_json::Value {
     let methods: serde_json::Map<String, serde_json::Value> = series
         .iter()
         .map(|s| {
-            let value = json!({ "area": sweep::area(&s.points), "points": s.points });
+            let value = json!({ "area": sweep::summary(kind, &s.points), "points": s.points });
             (s.method.name().to_string(), value)
         })
         .collect();
@@ -220,13 +222,17 @@ fn print_table(kind: Kind, series: &[RobustnessSeries]) {
             )
         });
         line(
-            &format!("{}", series[0].points[i].magnitude),
+            &kind.setting(series[0].points[i].magnitude),
             cells.collect(),
         );
     }
     let areas = series
         .iter()
-        .map(|s| common::percent(sweep::area(&s.points)));
+        .map(|s| common::percent(sweep::summary(kind, &s.points)));
     line("area %", areas.collect());
-    println!("(area: the curve's mean height over the magnitude range, trapezoid rule)");
+    if kind == Kind::ModuleLoss {
+        println!("(area: the mean over the modules lost, \"none\" left out)");
+    } else {
+        println!("(area: the curve's mean height over the magnitude range, trapezoid rule)");
+    }
 }

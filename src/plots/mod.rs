@@ -86,6 +86,8 @@ pub enum Swatch {
     Line,
     /// A thin faint line (a secondary curve).
     ThinLine,
+    /// A dashed line (a marker such as the current value).
+    Dashed,
 }
 
 /// One legend entry.
@@ -159,6 +161,9 @@ pub fn frame<DB: DrawingBackend>(area: &Area<DB>, title: &str) -> Result<Split<D
     Ok(body.split_horizontally(width.saturating_sub(LEGEND_WIDTH)))
 }
 
+/// Where a legend entry's text starts, px from the strip's left edge.
+const LEGEND_TEXT_X: i32 = 34;
+
 /// Draws the legend entries top-down in `area`.
 pub fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -181,12 +186,20 @@ pub fn draw_legend<DB: DrawingBackend>(
                 area.draw(&PathElement::new(vec![(6, y), (28, y)], c.stroke_width(3)))?
             }
             Swatch::ThinLine => area.draw(&PathElement::new(vec![(6, y), (28, y)], c.mix(0.6)))?,
+            Swatch::Dashed => {
+                for a in [6, 15, 24] {
+                    area.draw(&PathElement::new(
+                        vec![(a, y), (a + 5, y)],
+                        c.stroke_width(2),
+                    ))?;
+                }
+            }
         }
         let style = TextStyle::from((FONT, DESC_SIZE)).pos(text_anchor::Pos::new(
             text_anchor::HPos::Left,
             text_anchor::VPos::Center,
         ));
-        area.draw(&Text::new(entry.label.clone(), (34, y), style))?;
+        area.draw(&Text::new(entry.label.clone(), (LEGEND_TEXT_X, y), style))?;
     }
     Ok(())
 }
@@ -252,6 +265,16 @@ pub fn register_fonts() {
             log::error!("the bundled font could not be loaded; figures will lack text");
         }
     });
+}
+
+/// Test helper: whether a legend entry's text, in the bundled font, fits the legend strip
+/// beside its swatch.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn legend_fits(text: &str) -> bool {
+    register_fonts();
+    let font = FontDesc::from((FONT, DESC_SIZE as f64));
+    let (width, _) = font.box_size(text).expect("the bundled font measures text");
+    LEGEND_TEXT_X + width as i32 <= LEGEND_WIDTH as i32 - 4
 }
 
 /// Test helper: draws into an SVG string of `width` x `height` px.

@@ -48,6 +48,20 @@ pub fn draw_leaky_response(canvas_id: &str, tau_ms: f64) -> Result<(), JsError> 
         .map_err(|e| JsError::new(&format!("drawing failed: {e}")))
 }
 
+/// The largest magnitude of each continuous perturbation (JSON `{kind name: max}`): the page's
+/// sliders reach it and the robustness curves span it, from the one table in the core
+/// ([`crate::perturb::Kind::max_magnitude`]). Module loss, a choice among modules, is left out.
+#[wasm_bindgen(js_name = perturbationMaxima)]
+pub fn perturbation_maxima() -> String {
+    use crate::perturb::Kind;
+    let maxima: serde_json::Map<String, serde_json::Value> = Kind::ALL
+        .into_iter()
+        .filter(|&k| k != Kind::ModuleLoss)
+        .map(|k| (k.name().to_string(), k.max_magnitude(0).into()))
+        .collect();
+    serde_json::Value::Object(maxima).to_string()
+}
+
 /// Panics on purpose with `message`, so that tests can check what a user would see.
 #[wasm_bindgen(js_name = panicForTest)]
 pub fn panic_for_test(message: &str) {

@@ -75,13 +75,9 @@ pub fn curve_of(m: &MethodRun, kind: Kind) -> &[SweepPoint] {
 
 /// One number per curve: the area under it over its magnitude range (`molap sweep`'s area);
 /// for module loss, whose magnitudes name modules rather than measure anything, the plain mean
-/// over modules.
+/// over the modules lost.
 pub fn robustness_area(kind: Kind, points: &[SweepPoint]) -> f64 {
-    if kind == Kind::ModuleLoss {
-        let means: Vec<f64> = points.iter().map(|p| p.mean).collect();
-        return eval::mean(&means);
-    }
-    sweep::area(points)
+    sweep::summary(kind, points)
 }
 
 /// The area as a fraction of the unperturbed performance: how much of its skill a method keeps

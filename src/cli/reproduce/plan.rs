@@ -191,11 +191,12 @@ impl Plan {
     }
 
     /// The magnitudes of `kind`'s curve: `points` evenly spaced from none to the strongest of
-    /// `molap sweep`'s default range (each module for module loss).
+    /// `molap sweep`'s default range (each module for module loss, numbered from 1; the
+    /// unperturbed network is measured apart).
     pub fn magnitudes(&self, kind: Kind) -> Vec<f64> {
         let defaults = sweep::default_magnitudes(kind, self.modules.len());
         if kind == Kind::ModuleLoss {
-            return defaults;
+            return defaults.into_iter().filter(|&m| m > 0.0).collect();
         }
         let max = defaults.last().copied().unwrap_or(1.0);
         let n = self.points - 1;
@@ -467,8 +468,12 @@ mod tests {
         let plan = Plan::of(Preset::Standard);
         assert_eq!(
             plan.magnitudes(Kind::UnitLoss),
-            vec![0.0, 0.125, 0.25, 0.375, 0.5]
+            vec![0.0, 0.25, 0.5, 0.75, 1.0]
         );
-        assert_eq!(plan.magnitudes(Kind::ModuleLoss), vec![0.0, 1.0, 2.0]);
+        assert_eq!(
+            plan.magnitudes(Kind::InputNoise),
+            vec![0.0, 5.0, 10.0, 15.0, 20.0]
+        );
+        assert_eq!(plan.magnitudes(Kind::ModuleLoss), vec![1.0, 2.0, 3.0]);
     }
 }
