@@ -96,6 +96,33 @@ pub fn learning_csv(curves: &[LearningCurve]) -> String {
     csv
 }
 
+/// Learning curves of several runs as CSV: [`learning_csv`]'s rows, each preceded by the run
+/// it belongs to (e.g. "saved", "this run", "earlier run").
+pub fn learning_runs_csv(runs: &[(&str, &LearningCurve)]) -> String {
+    let mut csv = String::from("run,");
+    csv += "method,quantity,task,trials,value\n";
+    for (run, curve) in runs {
+        let rows = learning_csv(std::slice::from_ref(*curve));
+        for line in rows.lines().skip(1) {
+            csv += &format!("{run},{line}\n");
+        }
+    }
+    csv
+}
+
+/// A count with thousands separated by commas (`20,000`).
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Robustness curves as CSV: one row per method and magnitude.
 pub fn robustness_csv(r: &Robustness) -> String {
     let mut csv = String::from("perturbation,method,magnitude,mean_performance,spread\n");

@@ -22,6 +22,60 @@ pub struct LearningSeries {
     pub history: Vec<LossPoint>,
 }
 
+/// What a learning figure shows besides the curves: the task drawn thin, the span of the x axis,
+/// the run trained in the page and an earlier run kept for comparison.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LearningView {
+    /// The task whose own performance is drawn thin beside the mean.
+    pub task: Option<Task>,
+    /// The x axis spans `0..span` trials and every curve is cut there; `None`: the longest
+    /// curve.
+    pub span: Option<usize>,
+    /// The method whose curve is the run trained now (labelled "this run").
+    pub run: Option<Method>,
+    /// An earlier run, drawn dashed and faded in its method's colour.
+    pub earlier: Option<LearningSeries>,
+    /// The figure's title.
+    pub title: Option<String>,
+}
+
+/// The trials of every point of `series`.
+fn trials_of(series: &LearningSeries) -> impl Iterator<Item = usize> + '_ {
+    let curve = series.curve.iter().map(|p| p.trials);
+    curve.chain(series.history.iter().map(|p| p.trials))
+}
+
+/// The x span (in trials) of a figure: the view's, or the longest curve.
+pub fn span_of(series: &[LearningSeries], view: &LearningView) -> usize {
+    view.span.unwrap_or_else(|| {
+        series
+            .iter()
+            .chain(&view.earlier)
+            .flat_map(trials_of)
+            .max()
+            .unwrap_or(1)
+    })
+}
+
+/// `series` without its points beyond `span` trials.
+fn cut(series: &LearningSeries, span: usize) -> LearningSeries {
+    LearningSeries {
+        method: series.method,
+        curve: series
+            .curve
+            .iter()
+            .filter(|p| p.trials <= span)
+            .cloned()
+            .collect(),
+        history: series
+            .history
+            .iter()
+            .filter(|p| p.trials <= span)
+            .copied()
+            .collect(),
+    }
+}
+
 /// Draws performance (left) and loss (right) against trials; `task` adds that task's own
 /// performance as a thin faint curve beside the mean.
 pub fn draw_learning<DB: DrawingBackend>(
@@ -29,20 +83,43 @@ pub fn draw_learning<DB: DrawingBackend>(
     series: &[LearningSeries],
     task: Option<Task>,
 ) -> DrawResult<DB> {
-    let (plot, legend) = super::frame(area, "Learning curves")?;
+    let view = LearningView {
+        task,
+        ..LearningView::default()
+    };
+    draw_learning_view(area, series, &view)
+}
+
+/// [`draw_learning`] with a view: the x axis spans `view.span` (curves cut there), the run's
+/// method is labelled "this run" and an earlier run is drawn dashed and faded.
+pub fn draw_learning_view<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[LearningSeries],
+    view: &LearningView,
+) -> DrawResult<DB> {
+    let task = view.task;
+    let title = view.title.as_deref().unwrap_or("Learning curves");
+    let (plot, legend) = super::frame(area, title)?;
     let (left, right) = plot.split_horizontally(plot.dim_in_pixel().0 / 2);
-    let max_trials = series
-        .iter()
-        .flat_map(|s| {
-            let curve = s.curve.iter().map(|p| p.trials);
-            curve.chain(s.history.iter().map(|p| p.trials))
-        })
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    draw_performance_panel(&left, series, task, max_trials)?;
-    draw_loss_panel(&right, series, max_trials)?;
+    let span = span_of(series, view).max(1);
+    let series: Vec<_> = series.iter().map(|s| cut(s, span)).collect();
+    let earlier = view.earlier.as_ref().map(|s| cut(s, span));
+    let max_trials = span as f64;
+    draw_performance_panel(&left, &series, earlier.as_ref(), task, max_trials)?;
+    draw_loss_panel(&right, &series, earlier.as_ref(), max_trials)?;
     let mut entries = LegendEntry::methods(series.iter().map(|s| s.method), Swatch::Line);
+    for (entry, s) in entries.iter_mut().zip(&series) {
+        if view.run == Some(s.method) {
+            entry.label = format!("{}: this run", s.method.label());
+        }
+    }
+    if let Some(e) = &earlier {
+        entries.push(LegendEntry {
+            label: format!("{}: earlier run", e.method.label()),
+            colour: super::method_colour(e.method),
+            swatch: Swatch::Dashed,
+        });
+    }
     if let Some(task) = task {
         entries.push(LegendEntry::note("thick: mean of tasks", Swatch::Line));
         entries.push(LegendEntry::note(
@@ -58,6 +135,7 @@ pub fn draw_learning<DB: DrawingBackend>(
 fn draw_performance_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[LearningSeries],
+    earlier: Option<&LearningSeries>,
     task: Option<Task>,
     max_trials: f64,
 ) -> DrawResult<DB> {
@@ -79,6 +157,14 @@ fn draw_performance_panel<DB: DrawingBackend>(
     .x_label_formatter(&super::tick_of)
     .x_labels(5)
     .draw()?;
+    if let Some(e) = earlier {
+        let mean = e
+            .curve
+            .iter()
+            .map(|p| (p.trials as f64, 100.0 * eval::mean(&p.per_task)));
+        let colour = super::method_colour(e.method);
+        chart.draw_series(DashedLineSeries::new(mean, 8, 5, faded(colour)))?;
+    }
     for s in series {
         let colour = super::method_colour(s.method);
         let mean = s
@@ -122,10 +208,16 @@ fn smoothed_loss(history: &[crate::train::LossPoint]) -> Vec<(f64, f64)> {
 fn draw_loss_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[LearningSeries],
+    earlier: Option<&LearningSeries>,
     max_trials: f64,
 ) -> DrawResult<DB> {
     let curves: Vec<Vec<(f64, f64)>> = series.iter().map(|s| smoothed_loss(&s.history)).collect();
-    let losses = curves.iter().flatten().map(|&(_, l)| l);
+    let earlier_curve = earlier.map(|e| smoothed_loss(&e.history));
+    let losses = curves
+        .iter()
+        .chain(&earlier_curve)
+        .flatten()
+        .map(|&(_, l)| l);
     let (lo, hi) = losses.fold((f64::INFINITY, 0.0_f64), |(lo, hi), l| {
         (lo.min(l), hi.max(l))
     });
@@ -151,11 +243,20 @@ fn draw_loss_panel<DB: DrawingBackend>(
     .x_label_formatter(&super::tick_of)
     .x_labels(5)
     .draw()?;
+    if let (Some(e), Some(curve)) = (earlier, earlier_curve) {
+        let colour = super::method_colour(e.method);
+        chart.draw_series(DashedLineSeries::new(curve, 8, 5, faded(colour)))?;
+    }
     for (s, curve) in series.iter().zip(curves) {
         let colour = super::method_colour(s.method);
         chart.draw_series(LineSeries::new(curve, colour.stroke_width(2)))?;
     }
     Ok(())
+}
+
+/// The style of an earlier run's curves: its method's colour, faded.
+fn faded(colour: RGBColor) -> ShapeStyle {
+    colour.mix(0.5).stroke_width(3)
 }
 
 /// Tick values 1, 2 and 5 times each power of ten inside `lo..=hi`, so a loss axis that stays

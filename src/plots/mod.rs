@@ -86,6 +86,8 @@ pub enum Swatch {
     Line,
     /// A thin faint line (a secondary curve).
     ThinLine,
+    /// A faded dashed line (an earlier run's curve).
+    Dashed,
 }
 
 /// One legend entry.
@@ -181,6 +183,12 @@ pub fn draw_legend<DB: DrawingBackend>(
                 area.draw(&PathElement::new(vec![(6, y), (28, y)], c.stroke_width(3)))?
             }
             Swatch::ThinLine => area.draw(&PathElement::new(vec![(6, y), (28, y)], c.mix(0.6)))?,
+            Swatch::Dashed => area.draw(&plotters::element::DashedPathElement::new(
+                vec![(6, y), (28, y)],
+                7,
+                4,
+                c.mix(0.5).stroke_width(3),
+            ))?,
         }
         let style = TextStyle::from((FONT, DESC_SIZE)).pos(text_anchor::Pos::new(
             text_anchor::HPos::Left,
