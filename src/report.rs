@@ -178,3 +178,33 @@ pub fn efficiency_csv(rows: &[Efficiency], speed: &[TrialsToCriterion]) -> Strin
     }
     csv
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_csv_names_the_run_of_every_row() {
+        let curve = LearningCurve {
+            method: Some(Method::Molap),
+            loss: vec![LossPoint {
+                trials: 32,
+                loss: 0.5,
+            }],
+            performance: vec![],
+        };
+        let csv = learning_runs_csv(&[("this run", &curve), ("earlier run", &curve)]);
+        let lines: Vec<_> = csv.lines().collect();
+        assert_eq!(lines[0], "run,method,quantity,task,trials,value");
+        assert_eq!(lines[1], "this run,molap,loss,,32,0.5");
+        assert_eq!(lines[2], "earlier run,molap,loss,,32,0.5");
+    }
+
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(640), "640");
+        assert_eq!(thousands(20_000), "20,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

@@ -58,14 +58,20 @@ function runTrials(progress) {
 // One chunk; returns the progress.
 function chunk() {
   const started = now();
-  const evaluate = started - lastEvaluate > EVALUATE_EVERY_MS;
+  // Performance is measured in the task stage only (before it there are no task weights).
+  const evaluate = handle.inTaskStage() && started - lastEvaluate > EVALUATE_EVERY_MS;
   if (evaluate) lastEvaluate = started;
   const progress = JSON.parse(handle.train(iterations, evaluate));
   const elapsed = now() - started;
   // Aim the next chunk at CHUNK_MS.
   if (!evaluate) iterations = Math.max(1, Math.min(200, Math.round(iterations * CHUNK_MS / Math.max(elapsed, 1))));
   // A new stage starts its own count: the speed is measured afresh (the work rate goes on).
-  if (progress.stage !== rate.stage) rate = { trials: 0, time: 0, value: 0 };
+  // The chunk size starts again from one iteration too: iterations of another stage take
+  // another time.
+  if (progress.stage !== rate.stage) {
+    rate = { trials: 0, time: 0, value: 0 };
+    iterations = 1;
+  }
   const dt = (now() - rate.time) / 1000;
   if (rate.time && dt > 0 && progress.trials > rate.trials) {
     const fresh = (progress.trials - rate.trials) / dt;
@@ -124,7 +130,8 @@ onmessage = async ({ data }) => {
       plan = JSON.parse(handle.plan());
       workRate = 0;
       iterations = 1;
-      lastEvaluate = 0;
+      // The first chunk measures performance, so the run's curve starts at its beginning.
+      lastEvaluate = -Infinity;
       // The first weights go out after WEIGHTS_EVERY_MS, not after the first iteration.
       lastWeights = now();
       lastProgress = null;

@@ -224,7 +224,7 @@ export class Training {
     const whole = staged ? `; whole run ${count(p.run_trials)} of ${count(p.run_budget)}` : "";
     $("train-trials").textContent = `${count(p.trials)} of ${count(p.budget)} (${label})${whole}`;
     $("progress").dataset.trials = String(p.trials);
-    if (p.loss_mean !== null && p.loss_mean !== undefined) $("train-loss").textContent = p.loss_mean.toPrecision(3);
+    $("train-loss").textContent = p.loss_mean === null || p.loss_mean === undefined ? "–" : p.loss_mean.toPrecision(3);
     const left = p.seconds_left === null || p.seconds_left === undefined ? null : p.seconds_left;
     if (p.trials_per_s) {
       $("train-rate").textContent = `${p.trials_per_s.toFixed(0)} trials/s`;

@@ -187,19 +187,31 @@ fn draw_performance_panel<DB: DrawingBackend>(
 /// that differ by orders of magnitude, so the raw per-batch loss is unreadable.
 const LOSS_POINTS: usize = 60;
 
-/// The finite, positive losses of a history averaged over consecutive blocks, as
-/// `(trials at the block's end, mean loss)`.
+/// Points of the running mean taken first: nine consecutive batches hold one of each task (a
+/// history saved every few iterations still cycles through them), so even a short curve,
+/// averaged down little, does not jump from task to task.
+const LOSS_RUNNING: usize = 9;
+
+/// The finite, positive losses of a history as a running mean over [`LOSS_RUNNING`] points,
+/// averaged over consecutive blocks, as `(trials at the block's end, mean loss)`.
 fn smoothed_loss(history: &[crate::train::LossPoint]) -> Vec<(f64, f64)> {
     let valid: Vec<_> = history
         .iter()
         .filter(|p| p.loss.is_finite() && p.loss > 0.0)
         .collect();
-    let block = valid.len().div_ceil(LOSS_POINTS).max(1);
-    valid
+    let running: Vec<(usize, f64)> = (0..valid.len())
+        .map(|i| {
+            let window = &valid[(i + 1).saturating_sub(LOSS_RUNNING)..=i];
+            let mean = window.iter().map(|p| p.loss).sum::<f64>() / window.len() as f64;
+            (valid[i].trials, mean)
+        })
+        .collect();
+    let block = running.len().div_ceil(LOSS_POINTS).max(1);
+    running
         .chunks(block)
         .map(|c| {
-            let mean = c.iter().map(|p| p.loss).sum::<f64>() / c.len() as f64;
-            (c[c.len() - 1].trials as f64, mean)
+            let mean = c.iter().map(|p| p.1).sum::<f64>() / c.len() as f64;
+            (c[c.len() - 1].0 as f64, mean)
         })
         .collect()
 }
@@ -227,7 +239,10 @@ fn draw_loss_panel<DB: DrawingBackend>(
         (1e-3, 1.0)
     };
     let mut chart = ChartBuilder::on(area)
-        .caption("training loss (block means)", (FONT, DESC_SIZE))
+        .caption(
+            "training loss (running means of 9 batches)",
+            (FONT, DESC_SIZE),
+        )
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(64)
@@ -295,6 +310,53 @@ mod tests {
                     loss: 1.0 / i as f64,
                 })
                 .collect(),
+        }
+    }
+
+    #[test]
+    fn a_view_spans_the_run_cuts_the_other_curves_and_labels_both_runs() {
+        let data: Vec<_> = [Method::Molap, Method::Monolithic]
+            .into_iter()
+            .map(series)
+            .collect();
+        let mut earlier = series(Method::Molap);
+        earlier.history.truncate(20);
+        let view = LearningView {
+            task: None,
+            span: Some(2000),
+            run: Some(Method::Molap),
+            earlier: Some(earlier),
+            title: Some("Learning curves: this run".into()),
+        };
+        assert_eq!(span_of(&data, &view), 2000);
+        assert_eq!(span_of(&data, &LearningView::default()), 4900);
+        let cut_down = cut(&data[1], 2000);
+        assert!(cut_down.history.iter().all(|p| p.trials <= 2000));
+        assert_eq!(cut_down.curve.len(), 3);
+        let svg = super::super::render_svg(960, 480, |a| draw_learning_view(a, &data, &view));
+        for text in [
+            "MoLaP: this run",
+            "MoLaP: earlier run",
+            "Monolithic",
+            "2000",
+        ] {
+            assert!(svg.contains(text), "missing {text}");
+        }
+        assert!(!svg.contains(">4000<"), "the axis stops at the run's span");
+    }
+
+    #[test]
+    fn the_loss_is_a_running_mean_over_one_batch_of_each_task() {
+        let history: Vec<_> = (1..=18)
+            .map(|i| LossPoint {
+                trials: i * 10,
+                loss: if i % 9 == 0 { 9.0 } else { 1.0 },
+            })
+            .collect();
+        let smooth = smoothed_loss(&history);
+        assert_eq!(smooth.len(), 18);
+        for &(_, loss) in &smooth[8..] {
+            assert!((loss - 17.0 / 9.0).abs() < 1e-12, "{loss}");
         }
     }
 

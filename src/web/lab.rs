@@ -267,7 +267,11 @@ impl Lab {
                     .learning
                     .iter()
                     .map(|c| {
-                        let this = self.runs.run.as_ref().is_some_and(|r| c.method == Some(r.method));
+                        let this = self
+                            .runs
+                            .run
+                            .as_ref()
+                            .is_some_and(|r| c.method == Some(r.method));
                         (if this { "this run" } else { "saved" }, c)
                     })
                     .collect();
