@@ -238,8 +238,12 @@ export class Training {
     if (p.per_task) {
       const mean = p.per_task.reduce((a, b) => a + b, 0) / p.per_task.length;
       const names = this.taskNames();
-      const each = p.per_task.map((x, i) => `${names[i] ?? i + 1} ${(100 * x).toFixed(0)}`).join(", ");
-      $("train-perf").textContent = `${(100 * mean).toFixed(0)}% mean; per task: ${each}`;
+      // One unbreakable "task value" item per task, so a narrow box wraps between tasks only.
+      const items = p.per_task.map((x, i) => Object.assign(document.createElement("span"), {
+        className: "task-score", textContent: `${names[i] ?? i + 1} ${(100 * x).toFixed(0)}`,
+      }));
+      const list = items.flatMap((item, i) => (i ? [", ", item] : [item]));
+      $("train-perf").replaceChildren(`${(100 * mean).toFixed(0)}% mean; per task: `, ...list);
       c.lastPerf = `, ${(100 * mean).toFixed(0)}% correct`;
     }
     const words = { running: "running", paused: "paused", finished: "finished" };

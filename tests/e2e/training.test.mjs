@@ -37,6 +37,9 @@ test("training advances in the worker while a slider still repaints at once; pau
   const page = await openReady(env.browser, env.server, "?v=1&budget=100000");
   await page.locator("#train-start").click();
   await page.waitForFunction(() => Number(document.getElementById("progress").dataset.trials ?? 0) > 0, null, { timeout: 30000 });
+  // The learning panel's x axis spans the live run's budget, not the saved 200,000-trial curves.
+  await page.waitForFunction(() => document.getElementById("learning-canvas").dataset.span === "100000", null, { timeout: 10000 });
+  assert.equal(await state(page), "running");
 
   const times = [];
   for (const v of ["0.2", "0.4", "0.6", "0.8", "1"]) {
@@ -124,6 +127,8 @@ test("training from scratch fits the primitives and pre-trains each module befor
   for (const stage of ["pre-training module 1 of 3", "pre-training module 3 of 3", "task stage"]) {
     assert.ok(stages.has(stage), `went through "${stage}" (saw ${[...stages].join("; ")})`);
   }
+  // Progress counts the whole run too: three modules and the task stage of 64 trials each.
+  assert.match(await page.locator("#train-trials").textContent(), /^64 of 64 \(MoLaP\); whole run 256 of 256$/);
   // The 8-unit network trained from scratch is the one shown now.
   await page.waitForFunction((old) => document.getElementById("trajectories-canvas").toDataURL() !== old, before, { timeout: 10000 });
   assert.ok((await inkedPixels(page, "trajectories-canvas")) > 3000);
