@@ -1,6 +1,8 @@
 //! `Lab`: the page's simulator state behind one JS object — the model's networks (with any
 //! weights trained in the page), the current perturbation, the fitted trajectory axes and the
 //! numbers of the summary panels — with one coarse call per repaint, evaluation or export.
+//! The model file stays as loaded, so a method trained in the page can be put back
+//! ([`Lab::restore`]).
 //!
 //! The same object serves the evaluation worker (which only evaluates and sweeps); drawing
 //! calls are made on the main thread only (plotters measures text through the document).

@@ -84,6 +84,7 @@ fn cost_per_trial(config: &NetworkConfig) -> f64 {
     units + (config.n_in + config.n_out) as f64 + units * units / 128.0
 }
 
+/// The page's training settings.
 #[derive(Debug, Deserialize)]
 struct Settings {
     /// "pretrained": the method's task stage, from the file's pre-trained modules;
