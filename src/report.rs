@@ -96,6 +96,33 @@ pub fn learning_csv(curves: &[LearningCurve]) -> String {
     csv
 }
 
+/// Learning curves of several runs as CSV: [`learning_csv`]'s rows, each preceded by the run
+/// it belongs to (e.g. "saved", "this run", "earlier run").
+pub fn learning_runs_csv(runs: &[(&str, &LearningCurve)]) -> String {
+    let mut csv = String::from("run,");
+    csv += "method,quantity,task,trials,value\n";
+    for (run, curve) in runs {
+        let rows = learning_csv(std::slice::from_ref(*curve));
+        for line in rows.lines().skip(1) {
+            csv += &format!("{run},{line}\n");
+        }
+    }
+    csv
+}
+
+/// A count with thousands separated by commas (`20,000`).
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Robustness curves as CSV: one row per method and magnitude; `setting` is the magnitude as
 /// the page names it ("none", "module 2" for module loss).
 pub fn robustness_csv(r: &Robustness) -> String {
@@ -152,4 +179,34 @@ pub fn efficiency_csv(rows: &[Efficiency], speed: &[TrialsToCriterion]) -> Strin
         csv.push('\n');
     }
     csv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_csv_names_the_run_of_every_row() {
+        let curve = LearningCurve {
+            method: Some(Method::Molap),
+            loss: vec![LossPoint {
+                trials: 32,
+                loss: 0.5,
+            }],
+            performance: vec![],
+        };
+        let csv = learning_runs_csv(&[("this run", &curve), ("earlier run", &curve)]);
+        let lines: Vec<_> = csv.lines().collect();
+        assert_eq!(lines[0], "run,method,quantity,task,trials,value");
+        assert_eq!(lines[1], "this run,molap,loss,,32,0.5");
+        assert_eq!(lines[2], "earlier run,molap,loss,,32,0.5");
+    }
+
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(640), "640");
+        assert_eq!(thousands(20_000), "20,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 }

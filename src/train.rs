@@ -149,6 +149,7 @@ pub struct Trainer {
     noise_rng: ChaCha8Rng,
     reference_loss: Option<f64>,
     last_good: Params<f32>,
+    last_good_trials: usize,
 }
 
 impl Trainer {
@@ -177,12 +178,19 @@ impl Trainer {
             batch_rng,
             noise_rng,
             reference_loss: None,
+            last_good_trials: 0,
         })
     }
 
     /// Whether the trial budget is spent.
     pub fn done(&self) -> bool {
         self.trials >= self.config.trials
+    }
+
+    /// Trials the last good weights had been trained on: after a divergence, the trials behind
+    /// the weights the network was put back to (0 when no step before it was kept).
+    pub fn kept_trials(&self) -> usize {
+        self.last_good_trials
     }
 
     /// The task of the next batch.
@@ -236,6 +244,7 @@ impl Trainer {
             return Err(err);
         }
         self.last_good.clone_from(&self.network.params);
+        self.last_good_trials = self.trials;
         self.adam.step(&mut self.network, &grads, &self.trainable)?;
 
         self.trials += batch.batch_size;

@@ -242,9 +242,21 @@ fn divergence_stops_training_and_keeps_the_last_good_weights() {
     config.task.trials = 8 * 200;
     let pretrained = pretrain(&config);
     let mut trainer = methods::task_trainer(Method::Monolithic, &config, &pretrained).unwrap();
+    let start = trainer.network.params.clone();
     let err = trainer.run(usize::MAX).unwrap_err();
-    assert!(matches!(err, Error::Diverged { .. }), "{err}");
+    let Error::Diverged { iteration, .. } = err.clone() else {
+        panic!("{err}");
+    };
     assert!(trainer.network.params.is_finite());
+    // The kept weights are those the step before the unhealthy one started from.
+    let batch = trainer.config.batch_size;
+    assert_eq!(trainer.kept_trials(), iteration.saturating_sub(1) * batch);
+    if trainer.kept_trials() == 0 {
+        assert_eq!(
+            trainer.network.params, start,
+            "no step kept: the starting weights"
+        );
+    }
     // The kept weights still give a finite loss.
     let batch = tasks::generate_seeded(Task::DelayPro, 4, 20.0, 1).unwrap();
     let trace = trainer.network.forward_clean(&batch).unwrap();

@@ -214,3 +214,72 @@ fn a_module_loss_curve_exports_its_settings_by_name() {
     canvas_of_size("wasm-test-module-loss", 400, 300);
     lab.draw("robustness", "wasm-test-module-loss").unwrap();
 }
+
+#[wasm_bindgen_test]
+fn a_lab_restores_the_loaded_network_and_curve_after_training() {
+    let mut lab = web::Lab::new(DEFAULT_MODEL).unwrap();
+    let original = lab.weights("molap").unwrap().to_vec();
+    let curve = lab.learning_curve("molap").unwrap();
+    let settings = r#"{"from":"pretrained","lr":0.003,"batch_size":8,"trials":16,"seed":1}"#;
+    let mut trainer = web::TrainerHandle::new(DEFAULT_MODEL, "molap", settings).unwrap();
+    trainer.train(5, false).unwrap();
+    lab.set_weights("molap", &trainer.weights().to_vec(), None)
+        .unwrap();
+    lab.set_learning_curve(&trainer.curve()).unwrap();
+    assert_ne!(lab.weights("molap").unwrap().to_vec(), original);
+    assert_ne!(lab.learning_curve("molap").unwrap(), curve);
+    lab.restore("molap").unwrap();
+    assert_eq!(lab.weights("molap").unwrap().to_vec(), original);
+    assert_eq!(lab.learning_curve("molap").unwrap(), curve);
+    assert!(lab.restore("nonsense").is_err());
+}
+
+#[wasm_bindgen_test]
+fn the_learning_panel_spans_the_run_shown_and_exports_both_runs() {
+    let mut lab = web::Lab::new(DEFAULT_MODEL).unwrap();
+    let saved = lab.learning_span();
+    assert!(saved > 640.0, "{saved}");
+    let earlier = lab.learning_curve("molap").unwrap();
+    lab.set_learning_runs(&format!(
+        r#"{{"run":{{"method":"molap","from":"scratch","span":640}},"earlier":{{"from":"the pre-trained modules","curve":{earlier}}}}}"#
+    ))
+    .unwrap();
+    assert_eq!(lab.learning_span(), 640.0);
+    let csv = lab.csv("learning").unwrap();
+    assert!(csv.starts_with("run,method,"), "{csv}");
+    assert!(csv.contains("\nthis run,molap,loss,"), "the run's rows");
+    assert!(
+        csv.contains("\nearlier run,molap,loss,"),
+        "the earlier run's rows"
+    );
+    lab.set_learning_runs(r#"{"run":null,"earlier":null}"#)
+        .unwrap();
+    assert_eq!(lab.learning_span(), saved);
+    assert!(lab.set_learning_runs("{not json").is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_run_diverging_on_its_first_step_keeps_its_starting_weights_and_says_so() {
+    let settings = r#"{"from":"pretrained","lr":10,"batch_size":32,"trials":640,"seed":0}"#;
+    let mut trainer = web::TrainerHandle::new(DEFAULT_MODEL, "molap", settings).unwrap();
+    let start = trainer.weights().to_vec();
+    let plan = trainer.plan();
+    assert!(
+        plan.contains(r#""stage":"task stage""#) && plan.contains(r#""trials":640"#),
+        "{plan}"
+    );
+    let progress = trainer.train(20, false).unwrap();
+    assert!(progress.contains(r#""kept_trials":0"#), "{progress}");
+    assert!(progress.contains(r#""stage":"task stage""#), "{progress}");
+    assert_eq!(trainer.weights().to_vec(), start);
+    let scratch = r#"{"from":"scratch","lr":0.003,"batch_size":8,"trials":16,"seed":1,"units":6}"#;
+    let trainer = web::TrainerHandle::new(DEFAULT_MODEL, "molap", scratch).unwrap();
+    let plan = trainer.plan();
+    for stage in [
+        "fitting the primitives",
+        "pre-training module 3 of 3",
+        "task stage",
+    ] {
+        assert!(plan.contains(stage), "{plan}");
+    }
+}

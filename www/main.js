@@ -179,6 +179,8 @@ function drawPanels(list) {
   dirty = new Set([...dirty].filter((p) => !list.includes(p)));
   list.forEach((p) => draw(app.lab, p));
   if (list.includes("trial")) showVerdict();
+  // What the learning panel's x axis spans, in trials.
+  if (list.includes("learning")) $("learning-canvas").dataset.span = String(app.lab.learningSpan());
 }
 
 function showVerdict() {
@@ -421,18 +423,40 @@ async function main() {
     app.training = new Training({
       getValues: () => app.values,
       shippedUnits: () => app.info.modules[0],
+      methodLabel: (name) => app.info.methods.find((m) => m.name === name)?.label ?? name,
+      taskNames: () => app.info.tasks.map((t) => t.name),
+      snapshot: (method) => ({
+        weights: app.lab.weights(method),
+        config: app.lab.networkConfig(method),
+        curve: app.lab.learningCurve(method),
+      }),
       onWeights: (method, weights, config, curve, running) => {
         app.lab.setWeights(method, weights, config);
         app.lab.setLearningCurve(curve);
         app.evalWorker.postMessage({ type: "weights", method, weights, config });
         if (method === app.values.method) repaint("trajectories", "trial");
-        repaint("learning");
+        repaint("learning", "efficiency");
         if (running) followTraining(method);
       },
       // Training paused or ended: re-score every method and redo the robustness curves.
       onSettled: () => {
         app.sweeps = {};
         requestEvaluation();
+      },
+      // Reset: the loaded networks come back, in the page and in the evaluation worker.
+      onRestore: (list) => {
+        for (const method of list) {
+          app.lab.restore(method);
+          const weights = app.lab.weights(method);
+          app.evalWorker.postMessage({ type: "weights", method, weights, config: app.lab.networkConfig(method) });
+        }
+        app.sweeps = {};
+        requestEvaluation();
+        repaint(...PANELS);
+      },
+      onRuns: (runs) => {
+        app.lab.setLearningRuns(JSON.stringify(runs));
+        repaint("learning");
       },
     });
     await loadModel(bytes);

@@ -1,5 +1,10 @@
 // Training controls: start, pause/resume, step and reset of a run in the training worker, and
 // the progress read-out (trials, loss, speed, time left, performance) that is always visible.
+//
+// A run replaces the trained method's network and learning curve in the page as it goes; the
+// result stays shown until Reset, which puts back the networks that were loaded (the shipped
+// ones or the file loaded) for every method trained since. The learning panel's x axis spans
+// the run while it is shown, and the run before it stays drawn (dashed) for comparison.
 
 const $ = (id) => document.getElementById(id);
 
@@ -9,10 +14,23 @@ function duration(seconds) {
   return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s`;
 }
 
+const count = (n) => n.toLocaleString("en");
+const FROM = { pretrained: "the pre-trained modules", scratch: "scratch" };
+
 export class Training {
-  constructor({ getValues, onWeights, onSettled, shippedUnits }) {
-    Object.assign(this, { getValues, onWeights, onSettled, shippedUnits });
+  // getValues: the page's values; shippedUnits: units per module of the loaded networks;
+  // methodLabel(name), taskNames(): display names; snapshot(method): the method's network and
+  // learning curve now ({weights, config, curve}); onWeights(method, weights, config, curve,
+  // running): a run's weights to show; onSettled(): training paused or ended; onRestore(methods):
+  // put back the loaded networks of these methods; onRuns({run, earlier}): what the learning
+  // panel shows of the page's runs.
+  constructor(options) {
+    Object.assign(this, options);
     this.state = "idle"; // idle | running | paused | finished | diverged
+    this.run = 0; // id of the current run; messages of other runs are dropped
+    this.changed = new Set(); // methods whose loaded networks a run has replaced
+    this.earlier = null; // an earlier run's {from, curve}, drawn for comparison
+    this.current = null; // this run's {method, from, span, before, curve, posted, changedBefore}
     this.worker = new Worker(new URL("./train-worker.js", import.meta.url), { type: "module" });
     this.worker.onmessage = ({ data }) => this.onMessage(data);
     this.worker.onerror = (e) => this.message(`The training worker failed: ${e.message}`);
@@ -23,8 +41,17 @@ export class Training {
     this.show();
   }
 
+  // A new set of networks: no run, nothing to restore, no earlier run.
   setModel(bytes) {
-    this.reset();
+    this.run += 1;
+    this.worker.postMessage({ type: "reset" });
+    this.changed.clear();
+    this.earlier = null;
+    this.current = null;
+    this.state = "idle";
+    this.message("");
+    this.clearProgress();
+    this.show();
     this.worker.postMessage({ type: "init", bytes: bytes.slice().buffer });
   }
 
@@ -41,15 +68,43 @@ export class Training {
     return true;
   }
 
+  label() {
+    return this.current ? this.methodLabel(this.current.method) : "";
+  }
+
+  // The run just shown becomes the earlier run when it got far enough to compare with.
+  keepAsEarlier() {
+    const c = this.current;
+    if (!c?.curve) return;
+    const curve = JSON.parse(c.curve);
+    if (curve.loss.length >= 2) this.earlier = { from: FROM[c.from] ?? c.from, curve };
+  }
+
+  publishRuns() {
+    const c = this.current;
+    const run = c?.shown ? { method: c.method, from: FROM[c.from] ?? c.from, span: c.span } : null;
+    this.onRuns({ run, earlier: this.earlier });
+  }
+
+  begin(paused) {
+    this.keepAsEarlier();
+    const v = this.getValues();
+    const method = v.method;
+    this.run += 1;
+    this.current = {
+      method, from: v.from, span: v.budget, before: this.snapshot(method), curve: null,
+      posted: false, changedBefore: this.changed.has(method), shown: true, lastPerf: "",
+    };
+    this.clearProgress();
+    this.worker.postMessage({ type: "start", run: this.run, method, settings: this.settings(), paused, step: paused });
+    this.publishRuns();
+  }
+
   startOrResume() {
+    if (this.state === "running") return;
     if (this.state !== "paused" && this.refused()) return;
-    if (this.state === "paused") {
-      this.worker.postMessage({ type: "resume" });
-    } else {
-      this.method = this.getValues().method;
-      this.lastPerf = "";
-      this.worker.postMessage({ type: "start", method: this.method, settings: this.settings() });
-    }
+    if (this.state === "paused") this.worker.postMessage({ type: "resume" });
+    else this.begin(false);
     this.state = "running";
     this.message("");
     this.show();
@@ -63,27 +118,41 @@ export class Training {
   }
 
   step() {
-    if (this.state === "running") return;
+    if (this.state === "running" || this.state === "diverged" || this.state === "finished") return;
     if (this.state !== "paused" && this.refused()) return;
     if (this.state === "paused") {
       this.worker.postMessage({ type: "step" });
     } else {
-      this.method = this.getValues().method;
-      this.lastPerf = "";
-      this.worker.postMessage({ type: "start", method: this.method, settings: this.settings(), paused: true, step: true });
+      this.message("");
+      this.begin(true);
       this.state = "paused";
     }
     this.show();
   }
 
+  // Stops the run and puts back the loaded networks of every method trained since; the run's
+  // curve stays in the learning panel as the earlier run.
   reset() {
+    this.keepAsEarlier();
+    this.run += 1;
     this.worker.postMessage({ type: "reset" });
+    this.current = null;
+    const methods = [...this.changed];
+    this.changed.clear();
     this.state = "idle";
     this.message("");
+    this.clearProgress();
+    if (methods.length) this.onRestore(methods);
+    this.publishRuns();
+    this.show();
+  }
+
+  clearProgress() {
     for (const id of ["train-stage", "train-trials", "train-loss", "train-rate", "train-left", "train-perf"]) $(id).textContent = "–";
     delete $("progress").dataset.stage;
+    delete $("progress").dataset.rate;
     $("progress").dataset.trials = "0";
-    this.show();
+    this.summary = "";
   }
 
   setLearningRate(lr) {
@@ -97,7 +166,13 @@ export class Training {
   }
 
   onMessage(data) {
-    if (data.type === "progress" || data.type === "weights") this.progress(data.progress);
+    if (data.run !== this.run || !this.current) return;
+    if (data.type === "weights") {
+      this.current.curve = data.curve;
+      this.current.posted = true;
+      this.changed.add(data.method);
+    }
+    if ((data.type === "progress" || data.type === "weights") && data.progress) this.progress(data.progress);
     if (data.type === "weights") {
       this.onWeights(data.method, data.weights, data.config, data.curve, this.state === "running");
       if (this.state !== "running") this.onSettled();
@@ -109,30 +184,78 @@ export class Training {
     }
   }
 
+  // A run whose very first steps diverged keeps nothing: the method gets back the network and
+  // curve it had before the run.
+  undo() {
+    const c = this.current;
+    c.shown = false;
+    c.curve = null;
+    if (c.posted) {
+      const { weights, config, curve } = c.before;
+      this.onWeights(c.method, weights, config, curve, false);
+      if (!c.changedBefore) this.changed.delete(c.method);
+      this.onSettled();
+    }
+    this.publishRuns();
+  }
+
+  divergence(d) {
+    const label = this.label();
+    const where = `at iteration ${count(d.iteration)} of ${count(d.iterations)}`;
+    const retry = "lower the learning rate and press Start again";
+    if (d.stage !== "task stage") {
+      return `Training diverged in ${d.stage}, ${where}: ${d.reason}. The run never reached its task stage, so the networks shown are unchanged; ${retry}.`;
+    }
+    const back = "Reset returns to the networks that were loaded";
+    if (d.kept_trials === 0) {
+      const why = d.iteration === 1
+        ? "The run's starting weights already gave an unhealthy loss"
+        : "The run's first step was already too large";
+      return `Training diverged ${where}: ${d.reason}. ${why}, so ${label} keeps the networks it had before this run. ${back}; or ${retry}.`;
+    }
+    return `Training diverged ${where}: ${d.reason}. ${label} keeps the weights after iteration ${count(d.kept_iterations)} (${count(d.kept_trials)} trials), the last with a healthy loss; they may already score lower than before the run. ${back}; or ${retry}.`;
+  }
+
   progress(p) {
-    $("train-stage").textContent = p.stage;
+    const label = this.label();
+    const staged = p.stages > 1;
+    $("train-stage").textContent = staged ? `${p.stage} (stage ${p.stage_index + 1} of ${p.stages})` : p.stage;
     $("progress").dataset.stage = p.stage;
-    $("train-trials").textContent = `${p.trials.toLocaleString("en")} of ${p.budget.toLocaleString("en")} (${this.method})`;
+    const whole = staged ? `; whole run ${count(p.run_trials)} of ${count(p.run_budget)}` : "";
+    $("train-trials").textContent = `${count(p.trials)} of ${count(p.budget)} (${label})${whole}`;
     $("progress").dataset.trials = String(p.trials);
-    if (p.loss !== null) $("train-loss").textContent = p.loss.toPrecision(3);
+    $("train-loss").textContent = p.loss_mean === null || p.loss_mean === undefined ? "–" : p.loss_mean.toPrecision(3);
+    const left = p.seconds_left === null || p.seconds_left === undefined ? null : p.seconds_left;
     if (p.trials_per_s) {
       $("train-rate").textContent = `${p.trials_per_s.toFixed(0)} trials/s`;
       $("progress").dataset.rate = p.trials_per_s.toFixed(1);
-      $("train-left").textContent = duration((p.budget - p.trials) / p.trials_per_s);
     }
+    if (left !== null) {
+      $("train-left").textContent = duration(left);
+      $("progress").dataset.secondsLeft = left.toFixed(1);
+    }
+    const c = this.current;
     if (p.per_task) {
       const mean = p.per_task.reduce((a, b) => a + b, 0) / p.per_task.length;
-      $("train-perf").textContent = `${(100 * mean).toFixed(0)}% mean; per task ${p.per_task.map((x) => (100 * x).toFixed(0)).join(" ")}`;
+      const names = this.taskNames();
+      // One unbreakable "task value" item per task, so a narrow box wraps between tasks only.
+      const items = p.per_task.map((x, i) => Object.assign(document.createElement("span"), {
+        className: "task-score", textContent: `${names[i] ?? i + 1} ${(100 * x).toFixed(0)}`,
+      }));
+      const list = items.flatMap((item, i) => (i ? [", ", item] : [item]));
+      $("train-perf").replaceChildren(`${(100 * mean).toFixed(0)}% mean; per task: `, ...list);
+      c.lastPerf = `, ${(100 * mean).toFixed(0)}% correct`;
     }
     const words = { running: "running", paused: "paused", finished: "finished" };
-    const perf = p.per_task ? `, ${(100 * p.per_task.reduce((a, b) => a + b, 0) / p.per_task.length).toFixed(0)}% correct` : (this.lastPerf ?? "");
-    const speed = p.trials_per_s ? `, ${p.trials_per_s.toFixed(0)} trials/s, ${duration((p.budget - p.trials) / p.trials_per_s)} left` : "";
-    const loss = p.loss === null ? "" : `, loss ${p.loss.toPrecision(3)}`;
-    this.summary = `Training ${this.method} (${words[this.state] ?? this.state}), ${p.stage}: ${p.trials.toLocaleString("en")} of ${p.budget.toLocaleString("en")} trials${loss}${speed}${perf}`;
-    if (p.per_task) this.lastPerf = perf;
+    const speed = p.trials_per_s ? `, ${p.trials_per_s.toFixed(0)} trials/s` : "";
+    const remaining = left !== null && !p.done ? `, ${duration(left)} left in all` : "";
+    const loss = p.loss_mean === null || p.loss_mean === undefined ? "" : `, mean loss ${p.loss_mean.toPrecision(3)}`;
+    this.summary = `Training ${label} (${words[this.state] ?? this.state}), ${p.stage}: ${count(p.trials)} of ${count(p.budget)} trials${loss}${speed}${remaining}${c.lastPerf}`;
     if (p.diverged) {
       this.state = "diverged";
-      this.message(`${p.diverged}. The last good weights are kept. Lower the learning rate, then press Reset and Start again.`);
+      this.diverged = p.diverged;
+      if (p.diverged.stage === "task stage" && p.diverged.kept_trials === 0) this.undo();
+      this.message(this.divergence(p.diverged));
       const again = Object.assign(document.createElement("button"), { type: "button", textContent: "Reset training" });
       again.addEventListener("click", () => this.reset());
       $("train-message").append(" ", again);
@@ -147,10 +270,10 @@ export class Training {
     const s = this.state;
     const summary = $("train-summary");
     if (s === "idle") summary.textContent = "Training: not started.";
-    else if (s === "diverged") summary.textContent = "Training stopped: it diverged (see the Training box).";
+    else if (s === "diverged") summary.textContent = `Training ${this.label()} stopped: it diverged at iteration ${count(this.diverged.iteration)} (see the Training box).`;
     else if (this.summary) summary.textContent = this.summary.replace(/\((running|paused|finished)\)/, `(${s})`);
     $("train-start").textContent = s === "paused" ? "Resume" : "Start";
-    $("train-start").disabled = s === "running" || s === "diverged";
+    $("train-start").disabled = s === "running";
     $("train-pause").disabled = s !== "running";
     $("train-step").disabled = s === "running" || s === "diverged" || s === "finished";
     $("train-reset").disabled = s === "idle";

@@ -22,6 +22,60 @@ pub struct LearningSeries {
     pub history: Vec<LossPoint>,
 }
 
+/// What a learning figure shows besides the curves: the task drawn thin, the span of the x axis,
+/// the run trained in the page and an earlier run kept for comparison.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LearningView {
+    /// The task whose own performance is drawn thin beside the mean.
+    pub task: Option<Task>,
+    /// The x axis spans `0..span` trials and every curve is cut there; `None`: the longest
+    /// curve.
+    pub span: Option<usize>,
+    /// The method whose curve is the run trained now (labelled "this run").
+    pub run: Option<Method>,
+    /// An earlier run, drawn dashed and faded in its method's colour.
+    pub earlier: Option<LearningSeries>,
+    /// The figure's title.
+    pub title: Option<String>,
+}
+
+/// The trials of every point of `series`.
+fn trials_of(series: &LearningSeries) -> impl Iterator<Item = usize> + '_ {
+    let curve = series.curve.iter().map(|p| p.trials);
+    curve.chain(series.history.iter().map(|p| p.trials))
+}
+
+/// The x span (in trials) of a figure: the view's, or the longest curve.
+pub fn span_of(series: &[LearningSeries], view: &LearningView) -> usize {
+    view.span.unwrap_or_else(|| {
+        series
+            .iter()
+            .chain(&view.earlier)
+            .flat_map(trials_of)
+            .max()
+            .unwrap_or(1)
+    })
+}
+
+/// `series` without its points beyond `span` trials.
+fn cut(series: &LearningSeries, span: usize) -> LearningSeries {
+    LearningSeries {
+        method: series.method,
+        curve: series
+            .curve
+            .iter()
+            .filter(|p| p.trials <= span)
+            .cloned()
+            .collect(),
+        history: series
+            .history
+            .iter()
+            .filter(|p| p.trials <= span)
+            .copied()
+            .collect(),
+    }
+}
+
 /// Draws performance (left) and loss (right) against trials; `task` adds that task's own
 /// performance as a thin faint curve beside the mean.
 pub fn draw_learning<DB: DrawingBackend>(
@@ -29,20 +83,43 @@ pub fn draw_learning<DB: DrawingBackend>(
     series: &[LearningSeries],
     task: Option<Task>,
 ) -> DrawResult<DB> {
-    let (plot, legend) = super::frame(area, "Learning curves")?;
+    let view = LearningView {
+        task,
+        ..LearningView::default()
+    };
+    draw_learning_view(area, series, &view)
+}
+
+/// [`draw_learning`] with a view: the x axis spans `view.span` (curves cut there), the run's
+/// method is labelled "this run" and an earlier run is drawn dashed and faded.
+pub fn draw_learning_view<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[LearningSeries],
+    view: &LearningView,
+) -> DrawResult<DB> {
+    let task = view.task;
+    let title = view.title.as_deref().unwrap_or("Learning curves");
+    let (plot, legend) = super::frame(area, title)?;
     let (left, right) = plot.split_horizontally(plot.dim_in_pixel().0 / 2);
-    let max_trials = series
-        .iter()
-        .flat_map(|s| {
-            let curve = s.curve.iter().map(|p| p.trials);
-            curve.chain(s.history.iter().map(|p| p.trials))
-        })
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    draw_performance_panel(&left, series, task, max_trials)?;
-    draw_loss_panel(&right, series, max_trials)?;
+    let span = span_of(series, view).max(1);
+    let series: Vec<_> = series.iter().map(|s| cut(s, span)).collect();
+    let earlier = view.earlier.as_ref().map(|s| cut(s, span));
+    let max_trials = span as f64;
+    draw_performance_panel(&left, &series, earlier.as_ref(), task, max_trials)?;
+    draw_loss_panel(&right, &series, earlier.as_ref(), max_trials)?;
     let mut entries = LegendEntry::methods(series.iter().map(|s| s.method), Swatch::Line);
+    for (entry, s) in entries.iter_mut().zip(&series) {
+        if view.run == Some(s.method) {
+            entry.label = format!("{}: this run", s.method.label());
+        }
+    }
+    if let Some(e) = &earlier {
+        entries.push(LegendEntry {
+            label: format!("{}: earlier run", e.method.label()),
+            colour: super::method_colour(e.method),
+            swatch: Swatch::Dashed,
+        });
+    }
     if let Some(task) = task {
         entries.push(LegendEntry::note("thick: mean of tasks", Swatch::Line));
         entries.push(LegendEntry::note(
@@ -58,6 +135,7 @@ pub fn draw_learning<DB: DrawingBackend>(
 fn draw_performance_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[LearningSeries],
+    earlier: Option<&LearningSeries>,
     task: Option<Task>,
     max_trials: f64,
 ) -> DrawResult<DB> {
@@ -79,6 +157,14 @@ fn draw_performance_panel<DB: DrawingBackend>(
     .x_label_formatter(&super::tick_of)
     .x_labels(5)
     .draw()?;
+    if let Some(e) = earlier {
+        let mean = e
+            .curve
+            .iter()
+            .map(|p| (p.trials as f64, 100.0 * eval::mean(&p.per_task)));
+        let colour = super::method_colour(e.method);
+        chart.draw_series(DashedLineSeries::new(mean, 8, 5, faded(colour)))?;
+    }
     for s in series {
         let colour = super::method_colour(s.method);
         let mean = s
@@ -101,19 +187,31 @@ fn draw_performance_panel<DB: DrawingBackend>(
 /// that differ by orders of magnitude, so the raw per-batch loss is unreadable.
 const LOSS_POINTS: usize = 60;
 
-/// The finite, positive losses of a history averaged over consecutive blocks, as
-/// `(trials at the block's end, mean loss)`.
+/// Points of the running mean taken first: nine consecutive batches hold one of each task (a
+/// history saved every few iterations still cycles through them), so even a short curve,
+/// averaged down little, does not jump from task to task.
+const LOSS_RUNNING: usize = 9;
+
+/// The finite, positive losses of a history as a running mean over [`LOSS_RUNNING`] points,
+/// averaged over consecutive blocks, as `(trials at the block's end, mean loss)`.
 fn smoothed_loss(history: &[crate::train::LossPoint]) -> Vec<(f64, f64)> {
     let valid: Vec<_> = history
         .iter()
         .filter(|p| p.loss.is_finite() && p.loss > 0.0)
         .collect();
-    let block = valid.len().div_ceil(LOSS_POINTS).max(1);
-    valid
+    let running: Vec<(usize, f64)> = (0..valid.len())
+        .map(|i| {
+            let window = &valid[(i + 1).saturating_sub(LOSS_RUNNING)..=i];
+            let mean = window.iter().map(|p| p.loss).sum::<f64>() / window.len() as f64;
+            (valid[i].trials, mean)
+        })
+        .collect();
+    let block = running.len().div_ceil(LOSS_POINTS).max(1);
+    running
         .chunks(block)
         .map(|c| {
-            let mean = c.iter().map(|p| p.loss).sum::<f64>() / c.len() as f64;
-            (c[c.len() - 1].trials as f64, mean)
+            let mean = c.iter().map(|p| p.1).sum::<f64>() / c.len() as f64;
+            (c[c.len() - 1].0 as f64, mean)
         })
         .collect()
 }
@@ -122,10 +220,16 @@ fn smoothed_loss(history: &[crate::train::LossPoint]) -> Vec<(f64, f64)> {
 fn draw_loss_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[LearningSeries],
+    earlier: Option<&LearningSeries>,
     max_trials: f64,
 ) -> DrawResult<DB> {
     let curves: Vec<Vec<(f64, f64)>> = series.iter().map(|s| smoothed_loss(&s.history)).collect();
-    let losses = curves.iter().flatten().map(|&(_, l)| l);
+    let earlier_curve = earlier.map(|e| smoothed_loss(&e.history));
+    let losses = curves
+        .iter()
+        .chain(&earlier_curve)
+        .flatten()
+        .map(|&(_, l)| l);
     let (lo, hi) = losses.fold((f64::INFINITY, 0.0_f64), |(lo, hi), l| {
         (lo.min(l), hi.max(l))
     });
@@ -135,7 +239,10 @@ fn draw_loss_panel<DB: DrawingBackend>(
         (1e-3, 1.0)
     };
     let mut chart = ChartBuilder::on(area)
-        .caption("training loss (block means)", (FONT, DESC_SIZE))
+        .caption(
+            "training loss (running means of 9 batches)",
+            (FONT, DESC_SIZE),
+        )
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(64)
@@ -151,11 +258,20 @@ fn draw_loss_panel<DB: DrawingBackend>(
     .x_label_formatter(&super::tick_of)
     .x_labels(5)
     .draw()?;
+    if let (Some(e), Some(curve)) = (earlier, earlier_curve) {
+        let colour = super::method_colour(e.method);
+        chart.draw_series(DashedLineSeries::new(curve, 8, 5, faded(colour)))?;
+    }
     for (s, curve) in series.iter().zip(curves) {
         let colour = super::method_colour(s.method);
         chart.draw_series(LineSeries::new(curve, colour.stroke_width(2)))?;
     }
     Ok(())
+}
+
+/// The style of an earlier run's curves: its method's colour, faded.
+fn faded(colour: RGBColor) -> ShapeStyle {
+    colour.mix(0.5).stroke_width(3)
 }
 
 /// Tick values 1, 2 and 5 times each power of ten inside `lo..=hi`, so a loss axis that stays
@@ -194,6 +310,53 @@ mod tests {
                     loss: 1.0 / i as f64,
                 })
                 .collect(),
+        }
+    }
+
+    #[test]
+    fn a_view_spans_the_run_cuts_the_other_curves_and_labels_both_runs() {
+        let data: Vec<_> = [Method::Molap, Method::Monolithic]
+            .into_iter()
+            .map(series)
+            .collect();
+        let mut earlier = series(Method::Molap);
+        earlier.history.truncate(20);
+        let view = LearningView {
+            task: None,
+            span: Some(2000),
+            run: Some(Method::Molap),
+            earlier: Some(earlier),
+            title: Some("Learning curves: this run".into()),
+        };
+        assert_eq!(span_of(&data, &view), 2000);
+        assert_eq!(span_of(&data, &LearningView::default()), 4900);
+        let cut_down = cut(&data[1], 2000);
+        assert!(cut_down.history.iter().all(|p| p.trials <= 2000));
+        assert_eq!(cut_down.curve.len(), 3);
+        let svg = super::super::render_svg(960, 480, |a| draw_learning_view(a, &data, &view));
+        for text in [
+            "MoLaP: this run",
+            "MoLaP: earlier run",
+            "Monolithic",
+            "2000",
+        ] {
+            assert!(svg.contains(text), "missing {text}");
+        }
+        assert!(!svg.contains(">4000<"), "the axis stops at the run's span");
+    }
+
+    #[test]
+    fn the_loss_is_a_running_mean_over_one_batch_of_each_task() {
+        let history: Vec<_> = (1..=18)
+            .map(|i| LossPoint {
+                trials: i * 10,
+                loss: if i % 9 == 0 { 9.0 } else { 1.0 },
+            })
+            .collect();
+        let smooth = smoothed_loss(&history);
+        assert_eq!(smooth.len(), 18);
+        for &(_, loss) in &smooth[8..] {
+            assert!((loss - 17.0 / 9.0).abs() < 1e-12, "{loss}");
         }
     }
 

@@ -86,7 +86,7 @@ pub enum Swatch {
     Line,
     /// A thin faint line (a secondary curve).
     ThinLine,
-    /// A dashed line (a marker such as the current value).
+    /// A dashed line (a marker such as the current value, or an earlier run's curve).
     Dashed,
 }
 
@@ -186,14 +186,12 @@ pub fn draw_legend<DB: DrawingBackend>(
                 area.draw(&PathElement::new(vec![(6, y), (28, y)], c.stroke_width(3)))?
             }
             Swatch::ThinLine => area.draw(&PathElement::new(vec![(6, y), (28, y)], c.mix(0.6)))?,
-            Swatch::Dashed => {
-                for a in [6, 15, 24] {
-                    area.draw(&PathElement::new(
-                        vec![(a, y), (a + 5, y)],
-                        c.stroke_width(2),
-                    ))?;
-                }
-            }
+            Swatch::Dashed => area.draw(&plotters::element::DashedPathElement::new(
+                vec![(6, y), (28, y)],
+                6,
+                4,
+                c.stroke_width(2),
+            ))?,
         }
         let style = TextStyle::from((FONT, DESC_SIZE)).pos(text_anchor::Pos::new(
             text_anchor::HPos::Left,

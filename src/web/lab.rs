@@ -1,6 +1,8 @@
 //! `Lab`: the page's simulator state behind one JS object — the model's networks (with any
 //! weights trained in the page), the current perturbation, the fitted trajectory axes and the
 //! numbers of the summary panels — with one coarse call per repaint, evaluation or export.
+//! The model file stays as loaded, so a method trained in the page can be put back
+//! ([`Lab::restore`]).
 //!
 //! The same object serves the evaluation worker (which only evaluates and sweeps); drawing
 //! calls are made on the main thread only (plotters measures text through the document).
@@ -8,6 +10,7 @@
 use js_sys::{Float32Array, Float64Array};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use super::layers::{Backdrop, draw_layered};
@@ -47,6 +50,34 @@ pub struct Lab {
     fits: u64,
     trajectories_backdrop: Option<Backdrop<Vec<PlotSpot>>>,
     trial_backdrop: Option<Backdrop<trial::TrialSpots>>,
+    /// The run trained in the page while it is shown, and an earlier run kept for comparison.
+    runs: LearningRuns,
+}
+
+/// The page's own training runs as the learning panel shows them.
+#[derive(Debug, Default, Deserialize)]
+struct LearningRuns {
+    /// The run shown now: the x axis spans its budget.
+    run: Option<RunView>,
+    /// An earlier run, drawn dashed and faded.
+    earlier: Option<EarlierRun>,
+}
+
+/// The run trained in the page.
+#[derive(Debug, Deserialize)]
+struct RunView {
+    method: Method,
+    /// Where it started ("the pre-trained modules", "scratch").
+    from: String,
+    /// Its task stage's trial budget.
+    span: usize,
+}
+
+/// A run kept for comparison.
+#[derive(Debug, Deserialize)]
+struct EarlierRun {
+    from: String,
+    curve: LearningCurve,
 }
 
 #[wasm_bindgen]
@@ -90,6 +121,7 @@ impl Lab {
             fits: 0,
             trajectories_backdrop: None,
             trial_backdrop: None,
+            runs: LearningRuns::default(),
         })
     }
 
@@ -181,18 +213,8 @@ impl Lab {
                 performance::draw_performance(&area, &Task::ALL, &rows)
             }
             "learning" => {
-                let series: Vec<_> = self
-                    .learning
-                    .iter()
-                    .filter_map(|c| {
-                        Some(learning::LearningSeries {
-                            method: c.method?,
-                            curve: c.performance.clone(),
-                            history: c.loss.clone(),
-                        })
-                    })
-                    .collect();
-                learning::draw_learning(&area, &series, Some(self.task))
+                let (series, view) = self.learning_view();
+                learning::draw_learning_view(&area, &series, &view)
             }
             "robustness" => match &self.robustness {
                 Some(r) => {
@@ -242,7 +264,24 @@ impl Lab {
             }
             "trial" => analysis::trial_csv(&self.trial_view()?),
             "performance" => report::performance_csv(&self.performance),
-            "learning" => report::learning_csv(&self.learning),
+            "learning" => {
+                let mut rows: Vec<_> = self
+                    .learning
+                    .iter()
+                    .map(|c| {
+                        let this = self
+                            .runs
+                            .run
+                            .as_ref()
+                            .is_some_and(|r| c.method == Some(r.method));
+                        (if this { "this run" } else { "saved" }, c)
+                    })
+                    .collect();
+                if let Some(e) = &self.runs.earlier {
+                    rows.push(("earlier run", &e.curve));
+                }
+                report::learning_runs_csv(&rows)
+            }
             "robustness" => self
                 .robustness
                 .as_ref()
@@ -280,6 +319,69 @@ impl Lab {
         self.learning
             .sort_by_key(|c| c.method.map(|m| Method::ALL.iter().position(|&a| a == m)));
         Ok(())
+    }
+
+    /// `method`'s learning curve, as JSON `{method, loss, performance}`.
+    #[wasm_bindgen(js_name = learningCurve)]
+    pub fn learning_curve(&self, method: &str) -> Result<String, JsError> {
+        let method: Method = method.parse().map_err(js_error)?;
+        let curve = self.learning.iter().find(|c| c.method == Some(method));
+        let curve = curve.cloned().unwrap_or(LearningCurve {
+            method: Some(method),
+            ..LearningCurve::default()
+        });
+        serde_json::to_string(&curve).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Sets the page's runs the learning panel shows, as JSON `{run, earlier}`: `run`
+    /// (`{method, from, span}` or null) is the run trained now, whose budget `span` the x axis
+    /// spans (every curve cut there); `earlier` (`{from, curve}` or null) is an earlier run's
+    /// learning curve, drawn dashed and faded.
+    #[wasm_bindgen(js_name = setLearningRuns)]
+    pub fn set_learning_runs(&mut self, json: &str) -> Result<(), JsError> {
+        self.runs = parse_json(json, "learning runs")?;
+        Ok(())
+    }
+
+    /// The learning panel's x span in trials (what its axes run to).
+    #[wasm_bindgen(js_name = learningSpan)]
+    pub fn learning_span(&self) -> f64 {
+        let (series, view) = self.learning_view();
+        learning::span_of(&series, &view) as f64
+    }
+
+    /// Puts `method`'s network and learning curve back as the model file holds them (undoing
+    /// any training in the page).
+    pub fn restore(&mut self, method: &str) -> Result<(), JsError> {
+        let method: Method = method.parse().map_err(js_error)?;
+        let saved = self.model.networks.iter().find(|t| t.method == method);
+        let saved = saved.ok_or_else(|| JsError::new("the model has no such method"))?;
+        let network = saved.network.to_network().map_err(js_error)?;
+        let curve = LearningCurve {
+            method: Some(method),
+            loss: saved.history.clone(),
+            performance: saved.curve.clone(),
+        };
+        if let Some((_, slot)) = self.networks.iter_mut().find(|(m, _)| *m == method) {
+            *slot = network;
+        }
+        self.learning.retain(|c| c.method != Some(method));
+        self.learning.push(curve);
+        self.learning
+            .sort_by_key(|c| c.method.map(|m| Method::ALL.iter().position(|&a| a == m)));
+        if method == self.method {
+            self.projector = None;
+            self.current = None;
+        }
+        Ok(())
+    }
+
+    /// `method`'s network configuration, as JSON `NetworkConfig` (what `setWeights` takes).
+    #[wasm_bindgen(js_name = networkConfig)]
+    pub fn network_config(&self, method: &str) -> Result<String, JsError> {
+        let method: Method = method.parse().map_err(js_error)?;
+        serde_json::to_string(self.network(method)?.config())
+            .map_err(|e| JsError::new(&e.to_string()))
     }
 
     /// Replaces the robustness curves (JSON of `Robustness`).
@@ -473,6 +575,42 @@ impl Lab {
             self.task.name(),
             analysis::N_TRIALS
         )
+    }
+
+    /// The learning panel's curves and view: the x axis spans the run trained in the page
+    /// while it is shown, and an earlier run is drawn for comparison.
+    fn learning_view(&self) -> (Vec<learning::LearningSeries>, learning::LearningView) {
+        let series_of = |c: &LearningCurve| {
+            Some(learning::LearningSeries {
+                method: c.method?,
+                curve: c.performance.clone(),
+                history: c.loss.clone(),
+            })
+        };
+        let series: Vec<_> = self.learning.iter().filter_map(series_of).collect();
+        let earlier = self.runs.earlier.as_ref();
+        let run = self.runs.run.as_ref();
+        let title = match (run, earlier) {
+            (Some(r), Some(e)) => format!(
+                "Learning curves: this run from {}, earlier run from {}",
+                r.from, e.from
+            ),
+            (Some(r), None) => format!(
+                "Learning curves: this run from {}, {} trials",
+                r.from,
+                report::thousands(r.span)
+            ),
+            (None, Some(e)) => format!("Learning curves (dashed: an earlier run from {})", e.from),
+            (None, None) => "Learning curves".to_string(),
+        };
+        let view = learning::LearningView {
+            task: Some(self.task),
+            span: run.map(|r| r.span),
+            run: run.map(|r| r.method),
+            earlier: earlier.and_then(|e| series_of(&e.curve)),
+            title: Some(title),
+        };
+        (series, view)
     }
 
     /// Trials to the criterion per task of every method with a learning curve.

@@ -9,7 +9,7 @@
 //! units per module, since the shipped modules have their own size.
 
 use js_sys::Float32Array;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::{js_error, parse_json};
@@ -27,6 +27,62 @@ use crate::train::{Objective, TrainConfig, Trainer};
 /// Trials per task of the evaluation reported during training (a quick look; the page's
 /// performance table uses the full batches).
 const PROGRESS_TRIALS: usize = 32;
+
+/// Batches the reported loss is averaged over: batches rotate through the tasks, whose losses
+/// differ by orders of magnitude, so one batch's loss jumps from batch to batch.
+pub const LOSS_WINDOW: usize = 45;
+
+/// Where and how a run diverged, for the page's message.
+#[derive(Debug, Clone, Serialize)]
+struct Divergence {
+    /// The stage that diverged ("task stage", "pre-training module 2 of 3", ...).
+    stage: String,
+    /// The iteration whose loss or gradient was unhealthy, counted from 1.
+    iteration: usize,
+    /// Iterations the stage has in all.
+    iterations: usize,
+    /// What went wrong (the loss or gradient norm and its reference).
+    reason: String,
+    /// Trials behind the weights kept (the last with a healthy loss); 0: the stage's start.
+    kept_trials: usize,
+    /// Iterations behind the weights kept.
+    kept_iterations: usize,
+}
+
+impl Divergence {
+    fn of(stage: &str, trainer: &Trainer, iteration: usize, reason: String) -> Self {
+        let kept_trials = trainer.kept_trials();
+        Divergence {
+            stage: stage.to_string(),
+            iteration: iteration + 1,
+            iterations: trainer.config.iterations(),
+            reason,
+            kept_trials,
+            kept_iterations: kept_trials.div_ceil(trainer.config.batch_size.max(1)),
+        }
+    }
+}
+
+/// The mean loss of the last [`LOSS_WINDOW`] batches of `trainer`, if any is finite.
+fn mean_loss(trainer: &Trainer) -> Option<f64> {
+    let start = trainer.history.len().saturating_sub(LOSS_WINDOW);
+    let recent: Vec<f64> = trainer.history[start..]
+        .iter()
+        .map(|p| p.loss)
+        .filter(|l| l.is_finite())
+        .collect();
+    (!recent.is_empty()).then(|| recent.iter().sum::<f64>() / recent.len() as f64)
+}
+
+/// Relative work of one trial of training `config`'s network. Much of an iteration's time goes
+/// into per-unit work (noise draws, nonlinearities, their gradients), the rest into the dense
+/// recurrent products; the weight of the quadratic term fits the page's measured speeds (a
+/// 32-unit module trains about 3 times as many trials per second as three of them together).
+/// Used only to estimate the time left.
+fn cost_per_trial(config: &NetworkConfig) -> f64 {
+    let units = config.modules.iter().sum::<usize>() as f64;
+    units + (config.n_in + config.n_out) as f64 + units * units / 128.0
+}
 
 /// The page's training settings.
 #[derive(Debug, Deserialize)]
@@ -74,7 +130,10 @@ pub struct TrainerHandle {
     parts: Pretrained,
     eval: EvalSet,
     curve: Vec<PerformancePoint>,
-    diverged: Option<String>,
+    diverged: Option<Divergence>,
+    /// Whether the run has stages before its task stage (from scratch, every method but the
+    /// monolithic one).
+    pretraining: bool,
 }
 
 #[wasm_bindgen]
@@ -124,6 +183,7 @@ impl TrainerHandle {
             eval: EvalSet { batches },
             curve: Vec::new(),
             diverged: None,
+            pretraining: s.from == "scratch" && method != Method::Monolithic,
         })
     }
 
@@ -140,10 +200,58 @@ impl TrainerHandle {
         matches!(self.stage, Stage::Task)
     }
 
+    /// The stages of the run in order, as JSON `[{stage, trials, cost}]`: each stage's trial
+    /// budget and its relative work per trial (to estimate the time the whole run takes).
+    /// Fitting the primitives takes no trials.
+    pub fn plan(&self) -> String {
+        let task_config = self.config.network_for(self.method);
+        let task = serde_json::json!({
+            "stage": "task stage",
+            "trials": self.config.task.trials,
+            "cost": cost_per_trial(&task_config),
+        });
+        let mut stages = Vec::new();
+        if self.pretraining {
+            stages.push(
+                serde_json::json!({ "stage": "fitting the primitives", "trials": 0, "cost": 0.0 }),
+            );
+            let count = self.config.network.modules.len();
+            if self.method == Method::PretrainedMonolith {
+                let monolith = NetworkConfig {
+                    n_out: count,
+                    ..task_config.clone()
+                };
+                stages.push(serde_json::json!({
+                    "stage": stage_name(0, 0),
+                    "trials": self.config.pretrain.trials,
+                    "cost": cost_per_trial(&monolith),
+                }));
+            } else {
+                for (i, &units) in self.config.network.modules.iter().enumerate() {
+                    let module = NetworkConfig {
+                        modules: vec![units],
+                        n_out: 1,
+                        ..self.config.network.clone()
+                    };
+                    stages.push(serde_json::json!({
+                        "stage": stage_name(i, count),
+                        "trials": self.config.pretrain.trials,
+                        "cost": cost_per_trial(&module),
+                    }));
+                }
+            }
+        }
+        stages.push(task);
+        serde_json::Value::Array(stages).to_string()
+    }
+
     /// Trains up to `iterations` iterations (fewer when the budget runs out or training
-    /// diverges) and returns progress as JSON: `{stage, trials, budget, loss, done, per_task?,
-    /// diverged?}`, where `trials` and `budget` count the current stage. With `evaluate`,
-    /// performance per task is measured and recorded (task stage only).
+    /// diverges) and returns progress as JSON: `{stage, stage_index, trials, budget, loss,
+    /// loss_mean, done, per_task?, diverged?}`, where `trials` and `budget` count the current
+    /// stage, `stage_index` is its place in [`TrainerHandle::plan`], `loss` is the last batch's
+    /// and `loss_mean` the mean of the last [`LOSS_WINDOW`] batches. `diverged` says where the
+    /// run diverged and which weights are kept. With `evaluate`, performance per task is
+    /// measured and recorded (task stage only).
     pub fn train(&mut self, iterations: usize, evaluate: bool) -> Result<String, JsError> {
         if !matches!(self.stage, Stage::Task) {
             return self.pretrain(iterations);
@@ -152,7 +260,10 @@ impl TrainerHandle {
         if self.diverged.is_none() {
             match self.trainer.run(iterations) {
                 Ok(l) => loss = l,
-                Err(e @ Error::Diverged { .. }) => self.diverged = Some(e.to_string()),
+                Err(Error::Diverged { iteration, reason }) => {
+                    let d = Divergence::of("task stage", &self.trainer, iteration, reason);
+                    self.diverged = Some(d);
+                }
                 Err(e) => return Err(js_error(e)),
             }
         }
@@ -174,6 +285,8 @@ impl TrainerHandle {
             "trials": self.trainer.trials,
             "budget": self.trainer.config.trials,
             "loss": if loss.is_finite() { Some(loss) } else { None },
+            "loss_mean": mean_loss(&self.trainer),
+            "stage_index": self.stage_index(),
             "done": self.trainer.done(),
             "per_task": per_task,
             "diverged": self.diverged,
@@ -226,11 +339,16 @@ impl TrainerHandle {
                 self.parts.primitives = methods::fit_primitives(&self.config).map_err(js_error)?;
                 self.stage = self.pretrain_stage(0).map_err(js_error)?;
             }
-            Stage::Pretrain { trainer, index, .. } => {
+            Stage::Pretrain {
+                trainer,
+                index,
+                count,
+            } => {
                 match trainer.run(iterations) {
                     Ok(l) => loss = Some(l).filter(|l| l.is_finite()),
-                    Err(e @ Error::Diverged { .. }) => {
-                        self.diverged = Some(format!("pre-training diverged: {e}"));
+                    Err(Error::Diverged { iteration, reason }) => {
+                        let name = stage_name(*index, *count);
+                        self.diverged = Some(Divergence::of(&name, trainer, iteration, reason));
                     }
                     Err(e) => return Err(js_error(e)),
                 }
@@ -252,6 +370,17 @@ impl TrainerHandle {
                 methods::task_trainer(self.method, &self.config, &self.parts).map_err(js_error)?;
         }
         Ok(self.pretrain_progress(loss))
+    }
+
+    /// The current stage's place in [`TrainerHandle::plan`].
+    fn stage_index(&self) -> usize {
+        match &self.stage {
+            Stage::Primitives => 0,
+            Stage::Pretrain { index, .. } => 1 + index,
+            Stage::Task if !self.pretraining => 0,
+            Stage::Task if self.method == Method::PretrainedMonolith => 2,
+            Stage::Task => 1 + self.config.network.modules.len(),
+        }
     }
 
     /// Pre-training stage `index` (modules one by one, or the monolith), or the task stage
@@ -287,14 +416,11 @@ impl TrainerHandle {
                 trainer,
                 index,
                 count,
-            } => {
-                let name = if *count == 0 {
-                    "pre-training the monolith".to_string()
-                } else {
-                    format!("pre-training module {} of {count}", index + 1)
-                };
-                (name, trainer.trials, trainer.config.trials)
-            }
+            } => (
+                stage_name(*index, *count),
+                trainer.trials,
+                trainer.config.trials,
+            ),
             Stage::Task => ("task stage".to_string(), 0, self.trainer.config.trials),
         };
         serde_json::json!({
@@ -302,11 +428,25 @@ impl TrainerHandle {
             "trials": trials,
             "budget": budget,
             "loss": loss,
+            "loss_mean": match &self.stage {
+                Stage::Pretrain { trainer, .. } => mean_loss(trainer),
+                _ => None,
+            },
+            "stage_index": self.stage_index(),
             "done": false,
             "per_task": null,
             "diverged": self.diverged,
         })
         .to_string()
+    }
+}
+
+/// The name of pre-training stage `index` of `count` modules (`count` 0: the monolith).
+fn stage_name(index: usize, count: usize) -> String {
+    if count == 0 {
+        "pre-training the monolith".to_string()
+    } else {
+        format!("pre-training module {} of {count}", index + 1)
     }
 }
 
