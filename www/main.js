@@ -2,7 +2,7 @@
 // and talks to the two workers (evaluation and training).
 import init, { Lab, perturbationMaxima } from "../pkg/molap_lab.js";
 import { FIELDS, FIELD, readLink, writeLink, perturbation, magnitude, setMaxima } from "./state.js";
-import { draw, wireExports, fillTable, PANELS } from "./panels.js";
+import { draw, wireExports, fillTable, fitCanvases, PANELS } from "./panels.js";
 import { Training } from "./training.js";
 
 const $ = (id) => document.getElementById(id);
@@ -33,7 +33,7 @@ function showError(message) {
 function showLinkMessages(messages) {
   const list = $("link-messages");
   list.replaceChildren(...messages.map((m) => Object.assign(document.createElement("li"), { textContent: m })));
-  list.hidden = messages.length === 0;
+  $("link-banner").hidden = messages.length === 0;
 }
 
 // --- controls <-> values ---------------------------------------------------------------
@@ -83,6 +83,7 @@ function showValues() {
 function showUnitsNote() {
   const shipped = app.info.modules[0];
   const units = app.values.units;
+  $("units-shown").textContent = String(shipped);
   const note = $("units-note");
   note.hidden = units === shipped;
   note.textContent = units === shipped ? "" : `The networks shown have ${shipped} units per module, as shipped. ${units} units per module need training from scratch: choose "scratch" and press Start; until that run reaches its task stage, every plot shows the ${shipped}-unit networks.`;
@@ -170,9 +171,21 @@ function paintUrgent() {
   const started = performance.now();
   drawPanels(urgent);
   const ms = performance.now() - started;
-  status.textContent = `Repainted in ${ms.toFixed(0)} ms.`;
+  console.debug(`repainted ${urgent.join(", ")} in ${ms.toFixed(1)} ms`);
   status.dataset.repaintMs = ms.toFixed(1);
   status.dataset.repaints = String(Number(status.dataset.repaints ?? 0) + 1);
+}
+
+// Refits the canvases to their displayed size once the window or the layout has been still
+// for RESIZE_MS, and redraws those that changed.
+const RESIZE_MS = 150;
+let resizeTimer = 0;
+function refitWhenStill() {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    const changed = fitCanvases();
+    if (changed.length) repaint(...changed);
+  }, RESIZE_MS);
 }
 
 function drawPanels(list) {
@@ -352,14 +365,14 @@ function wireControls() {
     $("perturbations").hidden = false;
     $("show-hidden").hidden = true;
   });
-  $("share").addEventListener("click", async () => {
-    const url = location.href;
-    try {
-      await navigator.clipboard.writeText(url);
-      $("file-message").textContent = "The link is copied: paste it anywhere to share this page.";
-    } catch {
-      $("file-message").textContent = `Copy this link: ${url}`;
-    }
+  $("share").addEventListener("click", () => copyLink($("file-message"), "The link is copied: paste it anywhere to share this page."));
+  $("classroom-copy").addEventListener("click", () => {
+    const n = app.values.hide.length;
+    const what = n === 0 ? "nothing hidden yet: tick controls to hide them" : `${n} control${n === 1 ? "" : "s"} hidden`;
+    copyLink($("classroom-message"), `Copied the classroom link (${what}): paste it for your class.`);
+  });
+  $("link-dismiss").addEventListener("click", () => {
+    $("link-banner").hidden = true;
   });
   $("save").addEventListener("click", () => {
     const blob = new Blob([app.lab.modelBytes()], { type: "application/octet-stream" });
@@ -381,6 +394,19 @@ function wireControls() {
       $("file-message").textContent = `${file.name} was not loaded: ${err.message ?? err}. Nothing was changed.`;
     }
   });
+}
+
+// Copies the page's link (written at once) to the clipboard and says so in `message`, or shows
+// the link to copy by hand when the clipboard is not available.
+async function copyLink(message, done) {
+  updateLink();
+  const url = location.href;
+  try {
+    await navigator.clipboard.writeText(url);
+    message.textContent = done;
+  } catch {
+    message.textContent = `Copy this link: ${url}`;
+  }
 }
 
 // Replaces the model; throws (leaving everything as it was) when the file is bad.
@@ -459,7 +485,11 @@ async function main() {
         repaint("learning");
       },
     });
+    fitCanvases();
     await loadModel(bytes);
+    const observer = new ResizeObserver(refitWhenStill);
+    for (const panel of PANELS) observer.observe($(`${panel}-canvas`));
+    window.addEventListener("resize", refitWhenStill);
     buildControls();
     showValues();
     showUnitsNote();
@@ -469,7 +499,8 @@ async function main() {
     wireExports(() => app.lab);
     requestAnimationFrame(() => {
       const ms = performance.now() - started;
-      status.textContent = `Ready: first plots in ${ms.toFixed(0)} ms after loading.`;
+      status.textContent = "Ready.";
+      console.debug(`first plots ${ms.toFixed(0)} ms after loading`);
       document.body.dataset.loadMs = ms.toFixed(0);
       document.body.dataset.ready = "true";
     });

@@ -8,18 +8,16 @@
 //! calls are made on the main thread only (plotters measures text through the document).
 
 use js_sys::{Float32Array, Float64Array};
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::layers::{Backdrop, draw_layered};
+use super::layers::{Backdrop, canvas_area, draw_layered};
 use super::{js_error, parse_json};
 use crate::analysis::{self, Projector, Trajectories, TrialView};
 use crate::eval::EvalSet;
 use crate::methods::{Method, parameter_counts};
 use crate::model::{CRITERION, Model, SavedNetwork};
-use crate::network::{Network, NetworkConfig, Trace};
+use crate::network::{Connectivity, Network, NetworkConfig, Trace};
 use crate::perturb::{Kind, Perturbation};
 use crate::plots::{PlotSpot, efficiency, learning, performance, robustness, trajectories, trial};
 use crate::report::{self, Efficiency, LearningCurve, MethodPerformance, Robustness};
@@ -197,9 +195,7 @@ impl Lab {
             "trial" => return self.draw_trial(canvas_id),
             _ => {}
         }
-        let backend = CanvasBackend::new(canvas_id)
-            .ok_or_else(|| JsError::new(&format!("no canvas with id `{canvas_id}` in the page")))?;
-        let area = backend.into_drawing_area();
+        let area = canvas_area(canvas_id)?;
         let drawn = match panel {
             "performance" => {
                 let rows: Vec<_> = self
@@ -512,6 +508,10 @@ impl Lab {
         self.ensure_current()?;
         let (current, _) = self.current.as_ref().expect("computed");
         let (_, projector) = self.projector.as_ref().expect("fitted");
+        let parts = match self.method.connectivity() {
+            Connectivity::Modular => trajectories::Parts::Modules,
+            Connectivity::Monolithic => trajectories::Parts::Groups,
+        };
         let key = format!("{}|{title}", self.fits);
         draw_layered(
             &mut self.trajectories_backdrop,
@@ -523,6 +523,7 @@ impl Lab {
                     &projector.reference,
                     &projector.ranges,
                     &title,
+                    parts,
                 )
             },
             |area, spots| trajectories::draw_trajectory_paths(area, current, spots),
