@@ -239,7 +239,15 @@ fn both_panels_draw_with_their_labels() {
     {
         let area = recorder.clone().into_drawing_area();
         let r = &projector.reference;
-        trajectories::draw_trajectories(&area, r, r, &projector.ranges, "test").unwrap();
+        trajectories::draw_trajectories(
+            &area,
+            r,
+            r,
+            &projector.ranges,
+            "test",
+            trajectories::Parts::Modules,
+        )
+        .unwrap();
     }
     assert!(recorder.has("PC1 (a.u.)") && recorder.has("PC2 (a.u.)") && recorder.has("Module 3"));
     assert!(recorder.has("stimulus direction") && recorder.shapes() > 1000);

@@ -90,10 +90,10 @@ fn speed_chart<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let tasks = Task::ALL;
     let top = speed.iter().map(|s| s.budget).max().unwrap_or(1).max(1) as f64 / 1000.0 * 1.05;
-    let stagger = performance::stagger_labels(plot.dim_in_pixel().0, &tasks);
+    let labels = performance::task_labels(plot.dim_in_pixel().0, &tasks);
     let mut chart = ChartBuilder::on(plot)
         .margin(performance::MARGIN)
-        .x_label_area_size(performance::task_label_area(stagger))
+        .x_label_area_size(performance::task_label_area(labels))
         .y_label_area_size(performance::Y_LABEL_AREA)
         .build_cartesian_2d(-0.5..(tasks.len() as f64 - 0.5), 0.0..top)?;
     let y_desc = format!("trials to {:.0} % (thousands)", 100.0 * criterion);
@@ -102,7 +102,7 @@ fn speed_chart<DB: DrawingBackend>(
         .x_labels(tasks.len())
         .x_label_formatter(&|_| String::new())
         .draw()?;
-    performance::draw_task_names(plot, &chart, &tasks, stagger)?;
+    performance::draw_task_names(plot, &chart, &tasks, labels)?;
     let width = 0.84 / speed.len().max(1) as f64;
     for (j, s) in speed.iter().enumerate() {
         let colour = super::method_colour(s.method);

@@ -27,48 +27,138 @@ pub(super) const Y_LABEL_AREA: u32 = 60;
 /// Margin around the chart, px.
 pub(super) const MARGIN: u32 = 10;
 
-/// Whether the task names must alternate between two rows so that neighbours do not overlap:
-/// true when the widest name (estimated at 0.6 em per character) does not fit in one group's
-/// width with a little gap.
-pub(super) fn stagger_labels(plot_width: u32, tasks: &[Task]) -> bool {
+/// How the task names under the groups of bars are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TaskLabels {
+    /// The readable names ("Memory DM 1") rather than the short ones ("memorydm1").
+    pub readable: bool,
+    /// Alternating between two rows, so that neighbours do not overlap.
+    pub stagger: bool,
+    /// Each readable name broken over two lines, at the space nearest its middle.
+    pub wrap: bool,
+    /// Written upwards, for groups too narrow for any name written across.
+    pub rotate: bool,
+}
+
+impl TaskLabels {
+    /// The name written for `task`.
+    pub fn name(self, task: Task) -> &'static str {
+        if self.readable {
+            task.name()
+        } else {
+            task.short()
+        }
+    }
+
+    /// The lines of `task`'s name.
+    pub fn lines(self, task: Task) -> Vec<&'static str> {
+        let name = self.name(task);
+        let middle = name.len() / 2;
+        let split = name
+            .match_indices(' ')
+            .map(|(i, _)| i)
+            .min_by_key(|&i| i.abs_diff(middle));
+        match split {
+            Some(i) if self.wrap => vec![&name[..i], &name[i + 1..]],
+            _ => vec![name],
+        }
+    }
+
+    /// Rows of text under the axis: lines per name, times two when staggered.
+    fn rows(self) -> u32 {
+        (if self.stagger { 2 } else { 1 }) * (if self.wrap { 2 } else { 1 })
+    }
+}
+
+/// The clearest task names that fit a plot `plot_width` pixels wide: the readable names on one
+/// row, else on two alternating rows, else broken over two lines on alternating rows, else the
+/// short names on one row or two. A name fits when its widest line (estimated at 0.6 em per
+/// character) with a little gap is at most the room it has: one group's width on one row, two
+/// groups' on alternating rows. Failing all, the short names are written upwards.
+pub(super) fn task_labels(plot_width: u32, tasks: &[Task]) -> TaskLabels {
     let chart_width = plot_width.saturating_sub(Y_LABEL_AREA + 2 * MARGIN) as f64;
     let group = chart_width / tasks.len().max(1) as f64;
-    let widest = tasks.iter().map(|t| t.short().len()).max().unwrap_or(0) as f64;
-    widest * 0.6 * f64::from(TASK_LABEL_SIZE) + 8.0 > group
+    let fits = |labels: TaskLabels| {
+        let widest = tasks
+            .iter()
+            .flat_map(|&t| labels.lines(t))
+            .map(|line| line.chars().count())
+            .max();
+        let room = if labels.stagger { 2.0 * group } else { group };
+        widest.unwrap_or(0) as f64 * 0.6 * f64::from(TASK_LABEL_SIZE) + 8.0 <= room
+    };
+    let choices = [
+        (true, false, false),
+        (true, true, false),
+        (true, true, true),
+        (false, false, false),
+        (false, true, false),
+    ]
+    .map(|(readable, stagger, wrap)| TaskLabels {
+        readable,
+        stagger,
+        wrap,
+        rotate: false,
+    });
+    choices
+        .into_iter()
+        .find(|&l| fits(l))
+        .unwrap_or(TaskLabels {
+            readable: false,
+            stagger: false,
+            wrap: false,
+            rotate: true,
+        })
 }
 
 /// Height under the x axis for the task names and the axis description, px.
-pub(super) fn task_label_area(stagger: bool) -> u32 {
-    if stagger { 44 + TASK_ROW } else { 44 }
+pub(super) fn task_label_area(labels: TaskLabels) -> u32 {
+    if labels.rotate {
+        let widest = Task::ALL.iter().map(|t| t.short().len()).max().unwrap_or(0);
+        return 36 + (widest as f64 * 0.6 * f64::from(TASK_LABEL_SIZE)) as u32;
+    }
+    44 + (labels.rows() - 1) * TASK_ROW
 }
 
 /// Height of one row of task names, px.
 const TASK_ROW: u32 = TASK_LABEL_SIZE + 3;
 
-/// Writes each task's name under its group of bars (group `i` centred at `x = i`), on two
-/// alternating rows when `stagger`.
+/// Writes each task's name under its group of bars (group `i` centred at `x = i`), as `labels`
+/// says.
 pub(super) fn draw_task_names<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     tasks: &[Task],
-    stagger: bool,
+    labels: TaskLabels,
 ) -> DrawResult<DB> {
     let (left, top) = plot.get_base_pixel();
     let style = TextStyle::from((FONT, TASK_LABEL_SIZE)).pos(Pos::new(HPos::Center, VPos::Top));
+    let upward = TextStyle::from((FONT, TASK_LABEL_SIZE))
+        .transform(FontTransform::Rotate270)
+        .pos(Pos::new(HPos::Right, VPos::Center));
     for (i, task) in tasks.iter().enumerate() {
+        if labels.rotate {
+            let (x, y) = chart.backend_coord(&(i as f64, 0.0));
+            plot.draw_text(labels.name(*task), &upward, (x - left, y - top + 6))?;
+            continue;
+        }
         let (x, y) = chart.backend_coord(&(i as f64, 0.0));
-        let down = if stagger && i % 2 == 1 {
-            TASK_ROW as i32
+        let first = if labels.stagger && i % 2 == 1 {
+            labels.rows() / 2
         } else {
             0
         };
-        plot.draw_text(task.short(), &style, (x - left, y - top + 8 + down))?;
+        for (k, line) in labels.lines(*task).into_iter().enumerate() {
+            let down = ((first + k as u32) * TASK_ROW) as i32;
+            plot.draw_text(line, &style, (x - left, y - top + 8 + down))?;
+        }
     }
     Ok(())
 }
 
 /// Draws the bars of `data` over `tasks`, with title, axes and legend. The task names sit under
-/// their groups, on two alternating rows when the figure is too narrow for one.
+/// their groups: their readable names when there is room, on two alternating rows when the
+/// figure is too narrow for one.
 pub fn draw_performance<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     tasks: &[Task],
@@ -76,10 +166,10 @@ pub fn draw_performance<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let (plot, legend) = super::frame(area, "Performance per task")?;
     let n = tasks.len().max(1);
-    let stagger = stagger_labels(plot.dim_in_pixel().0, tasks);
+    let labels = task_labels(plot.dim_in_pixel().0, tasks);
     let mut chart = ChartBuilder::on(&plot)
         .margin(MARGIN)
-        .x_label_area_size(task_label_area(stagger))
+        .x_label_area_size(task_label_area(labels))
         .y_label_area_size(Y_LABEL_AREA)
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..100.0)?;
     super::house_mesh(
@@ -91,7 +181,7 @@ pub fn draw_performance<DB: DrawingBackend>(
     .x_labels(n)
     .x_label_formatter(&|_| String::new())
     .draw()?;
-    draw_task_names(&plot, &chart, tasks, stagger)?;
+    draw_task_names(&plot, &chart, tasks, labels)?;
     let width = 0.84 / data.len().max(1) as f64;
     for (j, d) in data.iter().enumerate() {
         let colour = super::method_colour(d.method);
@@ -125,15 +215,34 @@ mod tests {
         for text in ["Performance per task", "performance (% correct)", "MoLaP"] {
             assert!(svg.contains(text), "missing {text}");
         }
+        let labels = task_labels(960 - super::super::LEGEND_WIDTH, &Task::ALL);
         for task in Task::ALL {
-            assert!(svg.contains(task.short()), "missing {}", task.short());
+            for line in labels.lines(task) {
+                assert!(svg.contains(line), "missing {line}");
+            }
         }
     }
 
     #[test]
-    fn task_names_stagger_only_when_narrow() {
-        assert!(!stagger_labels(1400, &Task::ALL));
-        assert!(stagger_labels(600, &Task::ALL));
-        assert!(!stagger_labels(600, &Task::ALL[..3]));
+    fn task_names_are_readable_when_there_is_room_and_stagger_only_when_narrow() {
+        let labels = |width, tasks: &[Task]| {
+            let l = task_labels(width, tasks);
+            (l.readable, l.stagger, l.wrap)
+        };
+        assert_eq!(labels(2000, &Task::ALL), (true, false, false));
+        assert_eq!(labels(1100, &Task::ALL), (true, true, false));
+        assert_eq!(labels(640, &Task::ALL), (true, true, true));
+        assert_eq!(labels(700, &Task::ALL[..5]), (true, false, false));
+        assert_eq!(labels(400, &Task::ALL), (false, false, false));
+        assert!(task_labels(400, &Task::ALL).rotate);
+        assert!(!task_labels(640, &Task::ALL).rotate);
+        assert_eq!(labels(600, &Task::ALL[..3]), (true, false, false));
+        let wrapped = task_labels(640, &Task::ALL);
+        assert_eq!(wrapped.lines(Task::MemoryDm1), ["Memory", "DM 1"]);
+        assert_eq!(
+            wrapped.lines(Task::MultiMemoryDm),
+            ["Multi-sensory", "Memory DM"]
+        );
+        assert_eq!(task_label_area(wrapped), 44 + 3 * TASK_ROW);
     }
 }

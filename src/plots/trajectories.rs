@@ -21,6 +21,39 @@ pub fn direction_colour(theta: f64) -> HSLColor {
     HSLColor(theta.rem_euclid(TAU) / TAU, 0.85, 0.45)
 }
 
+/// How the sub-panels are named: modules of a modular network, or groups of units of one
+/// monolithic network (drawn the same way, but not modules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parts {
+    /// Each block of units is a module.
+    Modules,
+    /// The network is one whole; each block is only a group of its units.
+    Groups,
+}
+
+/// Caption size of each sub-panel, px.
+const CAPTION_SIZE: u32 = 16;
+
+/// The heading of sub-panel `m`, over `units` (0-based, end exclusive), for a sub-panel
+/// `width` pixels wide: a group's heading says it is not a module, briefly when narrow (the
+/// key then says it in full).
+pub fn part_caption(parts: Parts, m: usize, units: &Range<usize>, width: u32) -> String {
+    let (a, b) = (units.start + 1, units.end);
+    match parts {
+        Parts::Modules => format!("Module {} (units {a}–{b})", m + 1),
+        Parts::Groups => {
+            let full = format!("units {a}–{b} (a group, not a module)");
+            // Text is estimated at 0.55 em per character.
+            let needed = full.chars().count() as f64 * 0.55 * f64::from(CAPTION_SIZE) + 16.0;
+            if needed <= f64::from(width) {
+                full
+            } else {
+                format!("units {a}–{b} (a group)")
+            }
+        }
+    }
+}
+
 /// Draws the trajectories `current` over the faded `reference` ones, with the fixed axis
 /// `ranges` of each module (from the unperturbed network).
 pub fn draw_trajectories<DB: DrawingBackend>(
@@ -29,8 +62,9 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     reference: &Trajectories,
     ranges: &[(Range<f64>, Range<f64>)],
     title: &str,
+    parts: Parts,
 ) -> DrawResult<DB> {
-    let spots = draw_trajectories_frame(area, reference, ranges, title)?;
+    let spots = draw_trajectories_frame(area, reference, ranges, title, parts)?;
     draw_trajectory_paths(area, current, &spots)?;
     area.present()
 }
@@ -42,6 +76,7 @@ pub fn draw_trajectories_frame<DB: DrawingBackend>(
     reference: &Trajectories,
     ranges: &[(Range<f64>, Range<f64>)],
     title: &str,
+    parts: Parts,
 ) -> Result<Vec<PlotSpot>, DrawError<DB>> {
     area.fill(&WHITE)?;
     let area = area.titled(title, (FONT, 20))?;
@@ -51,9 +86,9 @@ pub fn draw_trajectories_frame<DB: DrawingBackend>(
     let mut spots = Vec::new();
     for (m, panel) in panels.iter().enumerate() {
         let Some(range) = ranges.get(m) else { continue };
-        spots.push(draw_module_frame(panel, m, reference, range)?);
+        spots.push(draw_module_frame(panel, m, reference, range, parts)?);
     }
-    draw_key(&key, reference)?;
+    draw_key(&key, reference, parts)?;
     Ok(spots)
 }
 
@@ -80,12 +115,12 @@ fn draw_module_frame<DB: DrawingBackend>(
     m: usize,
     reference: &Trajectories,
     (x, y): &(Range<f64>, Range<f64>),
+    parts: Parts,
 ) -> Result<PlotSpot, DrawError<DB>> {
     let module = &reference.modules[m];
-    let units = &module.units;
-    let caption = format!("Module {} (units {}–{})", m + 1, units.start + 1, units.end);
+    let caption = part_caption(parts, m, &module.units, area.dim_in_pixel().0);
     let mut chart = ChartBuilder::on(area)
-        .caption(caption, (FONT, 16))
+        .caption(caption, (FONT, CAPTION_SIZE))
         .margin(8)
         .x_label_area_size(40)
         .y_label_area_size(52)
@@ -128,7 +163,9 @@ fn draw_epoch_marks<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The marker of epoch `k` (its start) at `p`, in the trial's colour with a dark outline.
+/// The marker of epoch `k` (its start) at `p`, in the trial's colour with a dark outline: a
+/// circle, a square, a triangle, a diamond, a downward triangle, then a cross, so that every
+/// epoch of a task (at most six) has its own shape.
 fn draw_marker<DB: DrawingBackend, C: CoordTranslate>(
     area: &DrawingArea<DB, C>,
     k: usize,
@@ -139,7 +176,12 @@ where
     C::From: Clone,
 {
     let at = || EmptyElement::at(p.clone());
-    match k % 4 {
+    let outlined = |points: Vec<(i32, i32)>| {
+        let mut outline = points.clone();
+        outline.push(points[0]);
+        at() + Polygon::new(points, colour.filled()) + PathElement::new(outline, BLACK)
+    };
+    match k % 6 {
         1 => area.draw(
             &(at() + Circle::new((0, 0), 5, colour.filled()) + Circle::new((0, 0), 5, BLACK)),
         ),
@@ -148,7 +190,9 @@ where
                 + Rectangle::new([(-4, -4), (4, 4)], colour.filled())
                 + Rectangle::new([(-4, -4), (4, 4)], BLACK)),
         ),
-        3 => area.draw(&(at() + TriangleMarker::new((0, 0), 7, colour.filled()))),
+        3 => area.draw(&outlined(vec![(0, -6), (6, 4), (-6, 4)])),
+        4 => area.draw(&outlined(vec![(0, -6), (6, 0), (0, 6), (-6, 0)])),
+        5 => area.draw(&outlined(vec![(0, 6), (6, -4), (-6, -4)])),
         _ => area.draw(&(at() + Cross::new((0, 0), 5, BLACK.stroke_width(2)))),
     }
 }
@@ -157,6 +201,7 @@ where
 fn draw_key<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     current: &Trajectories,
+    parts: Parts,
 ) -> DrawResult<DB> {
     let style = TextStyle::from((FONT, 14)).color(&BLACK);
     area.draw(&Text::new("stimulus direction", (6, 20), style.clone()))?;
@@ -190,7 +235,7 @@ fn draw_key<DB: DrawingBackend>(
     let mut y = 190;
     area.draw(&Text::new("marks on each path", (6, y), style.clone()))?;
     for (k, epoch) in current.epochs.iter().enumerate().skip(1) {
-        y += 22;
+        y += 20;
         draw_marker(area, k, (16, y + 7), HSLColor(0.0, 0.0, 0.35))?;
         area.draw(&Text::new(
             format!("{} starts", epoch.name),
@@ -198,14 +243,41 @@ fn draw_key<DB: DrawingBackend>(
             style.clone(),
         ))?;
     }
-    y += 22;
+    y += 20;
     area.draw(&Circle::new((16, y + 7), 3, BLACK.filled()))?;
     area.draw(&Text::new("end of trial", (30, y), style.clone()))?;
-    y += 22;
+    y += 20;
     area.draw(&PathElement::new(
         vec![(6, y + 7), (26, y + 7)],
         BLACK.mix(0.25).stroke_width(1),
     ))?;
-    area.draw(&Text::new("unperturbed", (30, y), style))?;
+    area.draw(&Text::new("unperturbed", (30, y), style.clone()))?;
+    if parts == Parts::Groups {
+        let note = TextStyle::from((FONT, 13)).color(&BLACK);
+        for line in ["boxes: groups of units", "of one network, not", "modules"] {
+            y += 15;
+            area.draw(&Text::new(line, (6, y + 6), note.clone()))?;
+        }
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_of_a_monolith_are_not_called_modules() {
+        let units = 32..64;
+        assert_eq!(
+            part_caption(Parts::Modules, 1, &units, 200),
+            "Module 2 (units 33–64)"
+        );
+        let group = part_caption(Parts::Groups, 1, &units, 400);
+        assert_eq!(group, "units 33–64 (a group, not a module)");
+        assert_eq!(
+            part_caption(Parts::Groups, 1, &units, 220),
+            "units 33–64 (a group)"
+        );
+    }
 }

@@ -161,7 +161,7 @@ fn row<'a, DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin_left(8)
         .margin_right(LEGEND_WIDTH)
-        .x_label_area_size(if last { 40 } else { 18 })
+        .x_label_area_size(if last { 44 } else { 26 })
         .y_label_area_size(56)
         .build_cartesian_2d(0.0..end, y.clone())?;
     chart
