@@ -66,7 +66,8 @@ export function launchBrowser() {
  * can assert that none happened.
  */
 export async function openPage(browser, url, viewport = { width: 1280, height: 720 }) {
-  const page = await browser.newPage({ viewport });
+  const { deviceScaleFactor, ...size } = viewport;
+  const page = await browser.newPage({ viewport: size, deviceScaleFactor });
   page.errors = [];
   page.on("console", (msg) => {
     if (msg.type() === "error") page.errors.push(`console.error: ${msg.text()}`);
@@ -100,9 +101,9 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(OUTPUT, name), fullPage: true });
 }
 
-/** Opens the page at `query` and waits until its first plots are drawn. */
-export async function openReady(browser, server, query = "") {
-  const page = await openPage(browser, `${server.url}${query}`);
+/** Opens the page at `query` (in `viewport`) and waits until its first plots are drawn. */
+export async function openReady(browser, server, query = "", viewport = undefined) {
+  const page = await openPage(browser, `${server.url}${query}`, viewport);
   await page.waitForFunction(
     () => document.body.dataset.ready === "true" || !document.getElementById("panic").hidden,
     null, { timeout: 30000 },
@@ -152,4 +153,18 @@ export function moveSlider(page, id, value) {
     });
     return [performance.now() - started, Number(status.dataset.repaintMs)];
   }, [id, value]);
+}
+
+/**
+ * Each canvas's buffer and displayed size: { id: { width, height, clientWidth, clientHeight,
+ * scale } }, with `scale` the device pixel ratio the page drew it at.
+ */
+export function canvasSizes(page) {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll("main canvas")].map((c) => [
+    c.id,
+    {
+      width: c.width, height: c.height, clientWidth: c.clientWidth, clientHeight: c.clientHeight,
+      scale: Number(c.dataset.scale), dpr: window.devicePixelRatio,
+    },
+  ])));
 }
