@@ -143,7 +143,8 @@ const QUIET_MS = 150;
 // Repaints the given panels. The trajectory and trial panels are urgent: the first request
 // after an animation frame paints them at once (a slider's input event arrives just before the
 // frame, so its picture is in that frame); further requests in the same frame coalesce into the
-// next one. The timed figure ("repainted in") covers the urgent panels. The summary panels
+// next one. The time it takes, kept in the status line's data-repaint-ms attribute out of the
+// reader's sight, covers the urgent panels. The summary panels
 // (performance, learning, robustness, efficiency) are drawn in a later frame, once no control
 // has moved for QUIET_MS, so a dragged slider never waits for them.
 function repaint(...panels) {
@@ -171,7 +172,6 @@ function paintUrgent() {
   const started = performance.now();
   drawPanels(urgent);
   const ms = performance.now() - started;
-  console.debug(`repainted ${urgent.join(", ")} in ${ms.toFixed(1)} ms`);
   status.dataset.repaintMs = ms.toFixed(1);
   status.dataset.repaints = String(Number(status.dataset.repaints ?? 0) + 1);
 }
