@@ -123,7 +123,7 @@ pub fn draw_learning_view<DB: DrawingBackend>(
     if let Some(task) = task {
         entries.push(LegendEntry::note("thick: mean of tasks", Swatch::Line));
         entries.push(LegendEntry::note(
-            &format!("thin: {}", task.short()),
+            &format!("thin: {}", task.name()),
             Swatch::ThinLine,
         ));
     }
@@ -140,7 +140,10 @@ fn draw_performance_panel<DB: DrawingBackend>(
     max_trials: f64,
 ) -> DrawResult<DB> {
     let title = match task {
-        Some(t) => format!("performance: mean of tasks and {}", t.short()),
+        Some(t) => format!(
+            "performance: mean of the tasks (thick), {} (thin)",
+            t.name()
+        ),
         None => "performance: mean of tasks".to_string(),
     };
     let mut chart = ChartBuilder::on(area)
@@ -371,7 +374,7 @@ mod tests {
             "trials seen",
             "performance (% correct)",
             "loss (masked squared error)",
-            "thin: memoryanti",
+            "thin: Memory Anti",
             "Random modules",
         ] {
             assert!(svg.contains(text), "missing {text}");
