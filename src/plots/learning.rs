@@ -140,10 +140,8 @@ fn draw_performance_panel<DB: DrawingBackend>(
     max_trials: f64,
 ) -> DrawResult<DB> {
     let title = match task {
-        Some(t) => format!(
-            "performance: mean of the tasks (thick), {} (thin)",
-            t.name()
-        ),
+        // The legend names the task; its name can be too long for a half-width title.
+        Some(_) => "performance: mean and one task".to_string(),
         None => "performance: mean of tasks".to_string(),
     };
     let mut chart = ChartBuilder::on(area)
@@ -242,10 +240,7 @@ fn draw_loss_panel<DB: DrawingBackend>(
         (1e-3, 1.0)
     };
     let mut chart = ChartBuilder::on(area)
-        .caption(
-            "training loss (running means of 9 batches)",
-            (FONT, DESC_SIZE),
-        )
+        .caption("loss (running mean of 9 batches)", (FONT, DESC_SIZE))
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(64)
