@@ -262,15 +262,21 @@ mod tests {
             .collect()
     }
 
-    fn line(spread: f64) -> Vec<SweepPoint> {
-        (0..5)
+    /// `n + 1` points `step` apart whose mean falls by `fall` per point.
+    fn falling(n: usize, step: f64, fall: f64, spread: f64) -> Vec<SweepPoint> {
+        (0..=n)
             .map(|i| SweepPoint {
-                magnitude: i as f64 * 0.5,
+                magnitude: i as f64 * step,
                 per_task: vec![0.8; 9],
-                mean: 0.9 - 0.15 * i as f64,
+                mean: 0.9 - fall * i as f64,
                 spread,
             })
             .collect()
+    }
+
+    /// A curve over a continuous magnitude.
+    fn line(spread: f64) -> Vec<SweepPoint> {
+        falling(4, 0.5, 0.15, spread)
     }
 
     #[test]
@@ -325,15 +331,9 @@ mod tests {
         assert!(texts(&svg).contains(&"2".to_string()), "no tick at 2");
     }
 
+    /// Module-loss settings: none, then modules 1 to `n`.
     fn settings(n: usize, spread: f64) -> Vec<SweepPoint> {
-        (0..=n)
-            .map(|i| SweepPoint {
-                magnitude: i as f64,
-                per_task: vec![0.5; 9],
-                mean: 0.9 - 0.2 * i as f64,
-                spread,
-            })
-            .collect()
+        falling(n, 1.0, 0.2, spread)
     }
 
     #[test]
